@@ -1,0 +1,179 @@
+// Runs the real n8n 2.x (installed by ensure-n8n.mjs, on Node 24) against a Postgres from
+// postgres.mjs, with this package installed the way n8n installs community packages.
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureN8n, n8nBin, node24Bin } from './ensure-n8n.mjs';
+import { freePort } from './postgres.mjs';
+
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PACKAGE_NAME = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')).name;
+
+/** Packs the built package (what `npm publish` would ship) into a tarball; returns its path. */
+export function packPackage(outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-pack-'))) {
+	if (!fs.existsSync(path.join(PACKAGE_ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+	const res = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', outDir], { cwd: PACKAGE_ROOT, encoding: 'utf8' });
+	if (res.status !== 0) throw new Error(`npm pack failed: ${res.stderr}`);
+	const [{ filename }] = JSON.parse(res.stdout);
+	return path.join(outDir, path.basename(filename));
+}
+
+/**
+ * Installs the package into `<userFolder>/.n8n/nodes` as n8n's Community Nodes installer does
+ * (npm install of the published tarball, production dependencies only), so node types are
+ * `n8n-nodes-pipeline-monitor.<name>`.
+ */
+export function installCommunityPackage(userFolder, tarball = packPackage()) {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: `file:${tarball}` } }, null, 2),
+	);
+	const res = spawnSync(
+		'npm',
+		['install', '--omit=dev', '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'],
+		{ cwd: nodesDir, encoding: 'utf8' },
+	);
+	if (res.status !== 0) throw new Error(`installing ${PACKAGE_NAME} into ${nodesDir} failed: ${res.stderr}`);
+	return path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+}
+
+/** The environment n8n runs with: Postgres, no telemetry, a fixed encryption key per folder. */
+export async function n8nEnv({ userFolder, pg, database = 'n8n', port, extra = {} }) {
+	port ??= await freePort();
+	// the task broker has a fixed default port: give each n8n its own so several can run at once
+	const brokerPort = await freePort();
+	const keyFile = path.join(userFolder, 'encryption.key');
+	if (!fs.existsSync(keyFile)) {
+		fs.mkdirSync(userFolder, { recursive: true });
+		fs.writeFileSync(keyFile, crypto.randomBytes(24).toString('hex'));
+	}
+	const env = { ...process.env };
+	for (const k of Object.keys(env)) if (k.startsWith('N8N_') || k.startsWith('DB_')) delete env[k];
+	return {
+		...env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: fs.readFileSync(keyFile, 'utf8'),
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: pg.host,
+		DB_POSTGRESDB_PORT: String(pg.port),
+		DB_POSTGRESDB_DATABASE: database,
+		DB_POSTGRESDB_USER: pg.user,
+		DB_POSTGRESDB_PASSWORD: pg.password,
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: 'localhost',
+		WEBHOOK_URL: `http://localhost:${port}/`,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+		N8N_LOG_LEVEL: 'warn',
+		GENERIC_TIMEZONE: 'Asia/Seoul',
+		TZ: 'UTC',
+		...extra,
+	};
+}
+
+/** One n8n CLI run (`import:workflow`, `execute`, `publish:workflow`, ...). */
+export function n8nCli(env, args, { timeoutMs = 180_000 } = {}) {
+	const home = ensureN8n();
+	const res = spawnSync(node24Bin(home), [n8nBin(home), ...args], { env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+	return { status: res.status, stdout: res.stdout ?? '', stderr: res.stderr ?? '', error: res.error };
+}
+
+/** Imports a workflow JSON file (or object) into n8n; returns its id. */
+export function importWorkflow(env, workflow) {
+	let file = workflow;
+	let obj;
+	if (typeof workflow !== 'string') {
+		obj = workflow;
+		file = path.join(env.N8N_USER_FOLDER, `import-${crypto.randomUUID()}.json`);
+		fs.writeFileSync(file, JSON.stringify(workflow));
+	} else obj = JSON.parse(fs.readFileSync(workflow, 'utf8'));
+	if (!obj.id) throw new Error(`workflow ${obj.name ?? file} has no "id"; give every workflow file a stable id`);
+	const res = n8nCli(env, ['import:workflow', `--input=${file}`]);
+	if (res.status !== 0) throw new Error(`n8n import:workflow ${file} failed (${res.status}): ${res.stderr || res.stdout}`);
+	return obj.id;
+}
+
+/**
+ * Executes a workflow with `n8n execute --rawOutput` and returns the parsed run data
+ * ({ data: { resultData: { runData, lastNodeExecuted, error? } } }).
+ */
+export function executeWorkflow(env, id) {
+	// n8n 2.x prints the raw output through its logger, at level info
+	const res = n8nCli({ ...env, N8N_LOG_LEVEL: 'info' }, ['execute', `--id=${id}`, '--rawOutput']);
+	const out = res.stdout;
+	const start = out.search(/^\{$/m);
+	let parsed = null;
+	if (start >= 0) {
+		try {
+			parsed = JSON.parse(out.slice(start));
+		} catch {
+			parsed = null;
+		}
+	}
+	if (!parsed) throw new Error(`n8n execute --id=${id} gave no JSON (exit ${res.status}): ${res.stderr.slice(-2000)} ${out.slice(-2000)}`);
+	return { status: res.status, result: parsed, stderr: res.stderr };
+}
+
+/** Output items (json) of one node in a run. */
+export function nodeOutput(result, nodeName, { output = 0, run = 0 } = {}) {
+	const runs = result?.data?.resultData?.runData?.[nodeName];
+	if (!runs) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(result?.data?.resultData?.runData ?? {}).join(', ')}`);
+	const r = runs[run];
+	if (r.error) throw new Error(`node "${nodeName}" failed: ${r.error.message}`);
+	return (r.data?.main?.[output] ?? []).map((i) => i.json);
+}
+
+/** Starts `n8n start` (editor, REST API, webhooks); resolves when /healthz answers. */
+export async function startN8nServer(env, { timeoutMs = 120_000, log = () => {} } = {}) {
+	const home = ensureN8n();
+	const port = Number(env.N8N_PORT) || (await freePort());
+	const child = spawn(node24Bin(home), [n8nBin(home), 'start'], { env: { ...env, N8N_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	const collect = (d) => {
+		output = (output + d.toString()).slice(-20_000);
+		log(d.toString());
+	};
+	child.stdout.on('data', collect);
+	child.stderr.on('data', collect);
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}: ${output.slice(-3000)}`);
+		try {
+			const res = await fetch(`${url}/healthz`);
+			if (res.ok) break;
+		} catch {
+			// not up yet
+		}
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`n8n did not answer /healthz within ${timeoutMs} ms: ${output.slice(-3000)}`);
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	return {
+		url,
+		port,
+		output: () => output,
+		stop: () =>
+			new Promise((resolve) => {
+				if (child.exitCode !== null) return resolve();
+				child.once('exit', () => resolve());
+				child.kill('SIGTERM');
+				setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+			}),
+	};
+}

