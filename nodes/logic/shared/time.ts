@@ -3,11 +3,15 @@ import { InputError } from './errors';
 
 export const DEFAULT_ZONE = 'Asia/Seoul';
 
+const validZones = new Set<string>();
+
 /** Checks an IANA time zone name, e.g. `Asia/Seoul`; throws an InputError naming the field. */
 export function checkZone(zone: string, field = 'timezone'): string {
+	if (validZones.has(zone)) return zone;
 	if (typeof zone !== 'string' || !IANAZone.isValidZone(zone)) {
 		throw new InputError(field, zone, 'is not a valid IANA time zone', 'Use a name such as "Asia/Seoul", "UTC" or "Europe/Berlin".');
 	}
+	validZones.add(zone);
 	return zone;
 }
 

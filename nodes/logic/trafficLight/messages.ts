@@ -1,0 +1,33 @@
+import type { Light, Reason } from '../shared/items';
+
+export type Language = 'en' | 'ko';
+
+/** Every reason the traffic light can give, with its light and its text in each language. */
+const REASONS = {
+	paused: { light: 'grey', en: 'Pipeline is paused', ko: '파이프라인이 일시 중지됨' },
+	no_data: { light: 'grey', en: 'No runs in the data', ko: '실행 기록 없음' },
+	not_started: { light: 'grey', en: 'No run has started yet', ko: '아직 시작된 실행 없음' },
+	removed: { light: 'grey', en: 'Latest run was removed', ko: '최근 실행이 제거됨' },
+	latest_failed: { light: 'red', en: 'Latest run failed ({run})', ko: '최근 실행 실패 ({run})' },
+	consecutive_failures: { light: 'red', en: '{count} consecutive failed runs', ko: '{count}회 연속 실패' },
+	missed_run: { light: 'red', en: 'Run expected at {time} never started', ko: '{time} 예정 실행이 시작되지 않음' },
+	past_deadline: { light: 'red', en: 'Still {state} {late} min past expected end {time}', ko: '예상 종료 {time}보다 {late}분 지났으나 아직 {state}' },
+	running_late: { light: 'yellow', en: 'Still {state} {late} min past expected end {time}', ko: '예상 종료 {time}보다 {late}분 지연 중 ({state})' },
+	finished_late: { light: 'yellow', en: 'Succeeded {late} min after expected end {time}', ko: '예상 종료 {time}보다 {late}분 늦게 성공' },
+	retrying: { light: 'yellow', en: 'Retrying now ({state})', ko: '재시도 중 ({state})' },
+	success_after_retries: { light: 'yellow', en: 'Succeeded after {tries} tries', ko: '{tries}번 시도 끝에 성공' },
+	duration_anomaly: { light: 'yellow', en: 'Took {duration} min, usual {median} min (limit {limit} min)', ko: '소요 {duration}분, 평소 {median}분 (한도 {limit}분)' },
+	running_long: { light: 'yellow', en: 'Running {duration} min, usual {median} min (limit {limit} min)', ko: '{duration}분째 실행 중, 평소 {median}분 (한도 {limit}분)' },
+	upstream_failed: { light: 'yellow', en: 'Latest run has upstream_failed tasks', ko: '최근 실행에 upstream_failed 태스크 있음' },
+	skipped: { light: 'yellow', en: 'Latest run was skipped', ko: '최근 실행이 건너뛰어짐' },
+	canceled: { light: 'yellow', en: 'Latest run was canceled', ko: '최근 실행이 취소됨' },
+	ok: { light: 'green', en: 'Latest run succeeded on time', ko: '최근 실행 정상 완료' },
+} as const satisfies Record<string, { light: Light; en: string; ko: string }>;
+
+export type ReasonCode = keyof typeof REASONS;
+
+export function reason(code: ReasonCode, language: Language, values: Record<string, string | number> = {}): Reason {
+	const def = REASONS[code];
+	const text = def[language].replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`));
+	return { code, light: def.light, text };
+}
