@@ -3,7 +3,7 @@
 //   workflow  workflow JSON executed in-process through n8n-core's WorkflowExecute
 //   real      the real n8n 2.x CLI on embedded Postgres, package installed as community package
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
-const common = { transform: { '^.+\\.ts$': tsJest }, testEnvironment: 'node' };
+const common = { transform: { '^.+\\.ts$': tsJest }, testEnvironment: 'node', modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.build/'] };
 
 module.exports = {
   projects: [

@@ -1,0 +1,120 @@
+import { escapeAdaptive, markdownUrl } from './escape';
+import { labelsFor } from './labels';
+import type { Labels } from './labels';
+import { ROWS_MARKER, encodeJson } from './render';
+import type { Renderer } from './render';
+import { LIGHT_COLOR, LIGHT_SYMBOL, columnWeight, countsLine, shortCounts, titleWithPart } from './style';
+import type { Column, Page, Report, Row } from './types';
+import { MISSING } from './cells';
+
+/**
+ * Adaptive Card 1.4 with the table drawn as one ColumnSet per row (same column weights in every
+ * row, so the columns line up). Teams Workflows webhooks reject cards that declare a version
+ * above 1.4, and `Table` is a 1.5 element: a Table with a fallback would carry the rows twice
+ * against the 28 KB limit. ColumnSet renders the same on desktop, web and mobile.
+ */
+export const CARD_VERSION = '1.4';
+
+type Element = Record<string, unknown>;
+
+function textBlock(text: string, extra: Element = {}): Element {
+	return { type: 'TextBlock', text, wrap: true, ...extra };
+}
+
+function cellBlock(text: string, column: Column, row: Row, labels: Labels): Element {
+	if (column.kind === 'status') {
+		const light = row.light;
+		return textBlock(`${LIGHT_SYMBOL[light]} ${labels.light[light]}`, { color: LIGHT_COLOR[light], ...(light === 'red' ? { weight: 'Bolder' } : {}) });
+	}
+	if (column.kind === 'link') return textBlock(text ? `[${labels.open}](${markdownUrl(text)})` : MISSING);
+	// bars of equal width on one line; the sparkline holds no markup to escape
+	if (column.kind === 'trend') return { type: 'TextBlock', text: text || MISSING, fontType: 'Monospace', wrap: false };
+	return textBlock(escapeAdaptive(text));
+}
+
+function columnOf(column: Column, item: Element): Element {
+	return { type: 'Column', width: columnWeight(column), items: [item] };
+}
+
+function tableRow(row: Row, report: Report): Element {
+	const labels = labelsFor(report.language);
+	const element: Element = {
+		type: 'ColumnSet',
+		separator: true,
+		spacing: 'Small',
+		columns: report.columns.map((column, i) => columnOf(column, cellBlock(row.cells[i], column, row, labels))),
+	};
+	if (row.url) element.selectAction = { type: 'Action.OpenUrl', url: row.url, title: labels.open };
+	return element;
+}
+
+function headerRow(report: Report): Element {
+	return {
+		type: 'ColumnSet',
+		style: 'emphasis',
+		spacing: 'Medium',
+		columns: report.columns.map((column) => columnOf(column, textBlock(escapeAdaptive(column.label), { weight: 'Bolder' }))),
+	};
+}
+
+function mentionText(report: Report, labels: Labels): string {
+	return `${report.mentions.map((m) => `<at>${escapeAdaptive(m.name)}</at>`).join(' ')} ${labels.attention} (${LIGHT_SYMBOL.red} ${report.counts.red})`;
+}
+
+function shouldMention(report: Report): boolean {
+	return report.mentions.length > 0 && report.counts.red > 0;
+}
+
+function msteamsOf(report: Report, page: Page): Element | undefined {
+	const msteams: Element = {};
+	if (report.fullWidth) msteams.width = 'Full';
+	if (shouldMention(report) && page.part === 1) {
+		msteams.entities = report.mentions.map((m) => ({ type: 'mention', text: `<at>${escapeAdaptive(m.name)}</at>`, mentioned: { id: m.id, name: m.name } }));
+	}
+	return Object.keys(msteams).length ? msteams : undefined;
+}
+
+/** The card for one page (without the Workflows envelope). */
+export function adaptiveCardOf(report: Report, page: Page, rows: Element[]): Element {
+	const labels = labelsFor(report.language);
+	const title = titleWithPart(report, page.part, page.parts, labels);
+	const body: Element[] = [textBlock(escapeAdaptive(title), { size: 'Large', weight: 'Bolder' })];
+	if (report.subtitle) body.push(textBlock(escapeAdaptive(report.subtitle), { isSubtle: true, spacing: 'None' }));
+	body.push(textBlock(`${labels.generated} ${report.generatedAt}`, { isSubtle: true, size: 'Small', spacing: 'None' }));
+	body.push(textBlock(countsLine(report.counts, labels), { spacing: 'Medium' }));
+	if (shouldMention(report) && page.part === 1) body.push(textBlock(mentionText(report, labels)));
+	if (report.rows.length === 0) body.push(textBlock(labels.emptyReport, { isSubtle: true }));
+	else body.push(headerRow(report), ...rows);
+	if (page.omittedTotal > 0) {
+		body.push(textBlock(`${labels.andMore(page.omittedTotal)} (${shortCounts(page.omitted)})`, { isSubtle: true, spacing: 'Medium' }));
+	}
+	const card: Element = {
+		type: 'AdaptiveCard',
+		$schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+		version: CARD_VERSION,
+		fallbackText: `${title}: ${countsLine(report.counts, labels)}`,
+		body,
+	};
+	if (report.reportUrl) card.actions = [{ type: 'Action.OpenUrl', title: labels.openReport, url: report.reportUrl }];
+	const msteams = msteamsOf(report, page);
+	if (msteams) card.msteams = msteams;
+	return card;
+}
+
+/** The message envelope Teams Workflows ("Post card in a chat or channel") webhooks accept. */
+export function workflowsEnvelope(card: Element): Element {
+	return {
+		type: 'message',
+		attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
+	};
+}
+
+export const adaptiveCardRenderer: Renderer<Element> = {
+	format: 'adaptiveCard',
+	maxRowsPerPage: Number.POSITIVE_INFINITY,
+	row: tableRow,
+	encode: encodeJson,
+	separator: ',',
+	marker: { marker: ROWS_MARKER },
+	payload: (report, page, rows) => workflowsEnvelope(adaptiveCardOf(report, page, rows)),
+};

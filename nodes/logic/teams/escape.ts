@@ -1,0 +1,78 @@
+/**
+ * Escaping of untrusted text (log lines, names) for each output format, so that text from a log
+ * can neither break the message nor inject markup, links or mentions.
+ */
+
+const ZWSP = '\u200B';
+
+/** One line of plain text: control characters and line breaks become spaces, runs collapse. */
+export function toSingleLine(text: string): string {
+	return text.replace(/[\u0000-\u001F\u007F\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/** Cuts text to at most `max` characters (code points, so no emoji or Hangul is split). */
+export function clampText(text: string, max: number): string {
+	if (max <= 0) return text;
+	if (text.length <= max) return text;
+	const chars = Array.from(text);
+	if (chars.length <= max) return text;
+	return chars.slice(0, Math.max(1, max - 1)).join('') + '…';
+}
+
+/** Characters that open emphasis, code, links or tables anywhere in a line. */
+const MARKDOWN_INLINE = /[\\`*_~[\]|]/g;
+/** Line starts that make a heading, quote, list item or numbered list. */
+const MARKDOWN_LINE_START = /^(\s*)([#>+-]|\d+[.)])/;
+
+/**
+ * Backslash-escapes what markdown would read as formatting (CommonMark escapes, which Teams and
+ * the adaptivecards renderer honour). Dates, numbers and plain punctuation stay untouched.
+ */
+export function escapeMarkdown(text: string): string {
+	return text
+		.replace(MARKDOWN_INLINE, (ch) => '\\' + ch)
+		.replace(MARKDOWN_LINE_START, (_m, space: string, mark: string) => space + mark.replace(/[#>+\-.)]$/, (c) => '\\' + c));
+}
+
+/**
+ * Text for an Adaptive Card TextBlock (Teams renders a markdown subset there): markdown is
+ * escaped, `{{DATE(...)}}` functions are broken up, and `<at>` tags cannot forge a mention.
+ */
+export function escapeAdaptive(text: string): string {
+	return escapeMarkdown(text).replace(/\{\{/g, '{' + ZWSP + '{').replace(/<at/gi, (m) => m[0] + ZWSP + m.slice(1));
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for an HTML element or attribute. */
+export function escapeHtml(text: string): string {
+	return text.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch]);
+}
+
+/** MessageCard text renders markdown and a subset of HTML: both are neutralised. */
+export function escapeMessageCard(text: string): string {
+	return escapeMarkdown(escapeHtml(text));
+}
+
+/** A Markdown table cell: markdown escaped (pipes included) and raw HTML neutralised. */
+export function escapeMarkdownCell(text: string): string {
+	return escapeMarkdown(text).replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** An http(s) URL safe to put in a link, or null for anything else (javascript:, data:, junk). */
+export function safeUrl(value: unknown): string | null {
+	if (typeof value !== 'string' || value.length === 0 || value.length > 2048) return null;
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		return null;
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+	return url.href;
+}
+
+/** A URL for a markdown link target: parentheses, spaces and angle brackets percent-encoded. */
+export function markdownUrl(url: string): string {
+	return url.replace(/[()<> ]/g, (ch) => '%' + ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+}

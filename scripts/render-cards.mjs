@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Renders a sample Teams Table report (lights in Korean, row counts in English) in headless
+// Chromium, the way the Teams channel page of the local receiver draws it, and saves the
+// screenshot for the README: node scripts/render-cards.mjs [out.png] (default docs/img/teams-card.png).
+// Needs Debian's chromium at /usr/bin/chromium. Compiles the tools first (tsconfig.tools.json).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.tools.json'], { cwd: root, stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+const require = createRequire(import.meta.url);
+const build = (p) => require(path.join(root, '.build', p));
+const { buildMessages } = build('nodes/logic/teams/report.js');
+const { deliverAll } = build('nodes/logic/teams/send.js');
+const { startTeamsReceiver } = build('test/support/teams/receiver.js');
+const { renderChannel, chromiumMissing } = build('test/support/teams/renderChannel.js');
+
+const missing = chromiumMissing();
+if (missing) {
+	console.error(`cannot render: ${missing}`);
+	process.exit(1);
+}
+const out = path.resolve(root, process.argv[2] ?? 'docs/img/teams-card.png');
+const now = '2026-11-22T00:30:00Z';
+const lights = [
+	{ pipeline: 'orders_daily', light: 'red', reasons: [{ code: 'latest_failed', light: 'red', text: '최근 실행 실패: load_orders (try 3/3)' }], lastRun: { endedAt: '2026-11-22T00:12:00Z' }, url: 'https://airflow.example.com/dags/orders_daily/grid' },
+	{ pipeline: 'crm_sync (n8n)', light: 'yellow', reasons: [{ code: 'late', light: 'yellow', text: '예정보다 42분 늦음' }], lastRun: { endedAt: '2026-11-21T23:40:00Z' }, url: 'https://n8n.example.com/workflow/12/executions/981' },
+	{ pipeline: 'dw_fact_sales', light: 'green', reasons: [{ code: 'ok', light: 'green', text: '정상' }], lastRun: { endedAt: '2026-11-22T00:05:00Z' }, url: 'https://airflow.example.com/dags/dw_fact_sales/grid' },
+	{ pipeline: 'marketing_export', light: 'grey', reasons: [{ code: 'paused', light: 'grey', text: '일시 중지됨' }], lastRun: null, url: 'https://airflow.example.com/dags/marketing_export/grid' },
+];
+const rowCounts = [
+	{ table: 'dw.fact_sales', rows: 812340, delta: -402113, expectedLow: 1150000, expectedHigh: 1290000, light: 'red', reason: { text: 'rows dropped far below the expected range' }, trend: [1210000, 1198000, 1224000, 1250000, 1232000, 1214500, 812340] },
+	{ table: 'dw.dim_customer', rows: 50212, delta: 1290, expectedLow: 48000, expectedHigh: 52000, light: 'green', reason: { text: 'within the expected range' }, trend: [45000, 46100, 47020, 47900, 48800, 48922, 50212] },
+	{ table: 'stg.orders_raw', rows: 99120, delta: 40211, expectedLow: 50000, expectedHigh: 70000, light: 'yellow', reason: { text: 'unusually many rows (backfill?)' }, trend: [61000, 58000, 63000, 60000, 59000, 58909, 99120] },
+];
+const rx = await startTeamsReceiver({ rateLimit: false });
+try {
+	const messages = [
+		...buildMessages(lights, { now, language: 'ko', title: '데이터 파이프라인 현황', subtitle: '매일 09:30 점검', reportUrl: 'https://status.example.com/', mentions: [{ name: '김데이터', id: 'kim@example.com' }] }),
+		...buildMessages(rowCounts, { now, title: 'Row counts — nightly load' }),
+	];
+	const results = await deliverAll(rx.workflowsUrl, messages.map((m) => m.body), { minIntervalMs: 0 });
+	if (!results.every((r) => r.delivered)) throw new Error('the receiver did not take every message');
+	const render = await renderChannel(rx.channelUrl, out, 980);
+	const bad = render.results.filter((r) => !r.ok || r.events.length);
+	if (bad.length) throw new Error(`renderer events: ${JSON.stringify(bad)}`);
+	console.log(`saved ${path.relative(root, out)} (${messages.length} messages, ${messages.map((m) => m.bytes + ' B').join(', ')})`);
+} finally {
+	await rx.stop();
+}

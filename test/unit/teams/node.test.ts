@@ -1,0 +1,106 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { TeamsTable } from '../../../nodes/TeamsTable/TeamsTable.node';
+import { genLights } from '../../support/teams/generate';
+import { startTeamsReceiver } from '../../support/teams/receiver';
+import type { TeamsReceiver } from '../../support/teams/receiver';
+
+type Params = Record<string, unknown>;
+
+/** Just enough of IExecuteFunctions for the node: parameters, input, credentials, hints. */
+function fakeContext(items: object[], params: Params, webhookUrl = '', continueOnFail = false) {
+	const hints: { message: string }[] = [];
+	const ctx = {
+		getInputData: () => items.map((json) => ({ json })) as INodeExecutionData[],
+		getNodeParameter: (name: string, _i: number, fallback?: unknown) => (name in params ? params[name] : fallback),
+		getCredentials: async () => ({ webhookUrl, kind: 'auto' }),
+		getNode: () => ({ id: '1', name: 'Teams Table', type: 'teamsTable', typeVersion: 1, position: [0, 0], parameters: {} }),
+		continueOnFail: () => continueOnFail,
+		addExecutionHints: (...h: { message: string }[]) => hints.push(...h),
+	};
+	return { ctx: ctx as unknown as IExecuteFunctions, hints };
+}
+
+const base = { format: 'adaptiveCard', timezone: 'Asia/Seoul', language: 'en', overflow: 'split', options: { maxBytes: 6000, maxParts: 0 } };
+let rx: TeamsReceiver;
+beforeAll(async () => {
+	rx = await startTeamsReceiver({ rateLimit: false });
+});
+afterAll(async () => rx.stop());
+beforeEach(() => rx.clear());
+
+describe('Teams Table node', () => {
+	it('outputs one item per part, paired with the input items of that part', async () => {
+		const node = new TeamsTable();
+		const { ctx } = fakeContext(genLights(60), { ...base, send: false });
+		const [out] = await node.execute.call(ctx);
+		expect(out.length).toBeGreaterThan(1);
+		const paired = out.flatMap((o) => (o.pairedItem as { item: number }[]).map((p) => p.item)).sort((a, b) => a - b);
+		expect(paired).toEqual([...Array(60).keys()]);
+		expect(out[0].json).toMatchObject({ format: 'adaptiveCard', part: 1, parts: out.length });
+	});
+
+	it('sends to the webhook and reports delivery per part; the URL never appears', async () => {
+		const node = new TeamsTable();
+		const { ctx } = fakeContext(genLights(30), { ...base, send: true }, rx.workflowsUrl);
+		const [out] = await node.execute.call(ctx);
+		expect(out.every((o) => o.json.delivered === true && o.json.httpStatus === 202)).toBe(true);
+		expect(rx.posted()).toHaveLength(out.length);
+		expect(JSON.stringify(out)).not.toContain('sig=');
+	});
+
+	it('raises NodeApiError with the endpoint message, without the URL, when a part is refused', async () => {
+		const node = new TeamsTable();
+		rx.failNext({ status: 400, body: `flow disabled for ${rx.workflowsUrl}` });
+		const { ctx } = fakeContext(genLights(3), { ...base, send: true }, rx.workflowsUrl);
+		const error = (await node.execute.call(ctx).then(
+			() => ({}),
+			(e: unknown) => e,
+		)) as { message: string; description: string; name: string };
+		expect(error.name).toBe('NodeApiError');
+		expect(error.message).toMatch(/Teams did not take 1 of 1 message/);
+		expect(error.description).toContain('flow disabled for [webhook URL]');
+		expect(JSON.stringify(error)).not.toContain('S3cr3tSignature');
+	});
+
+	it('with continueOnFail, outputs the failed part with delivered false and the error text', async () => {
+		const node = new TeamsTable();
+		rx.failNext({ status: 200, body: 'Summary or Text is required.' });
+		const { ctx } = fakeContext(genLights(3), { ...base, format: 'messageCard', send: true }, rx.connectorUrl, true);
+		const [out] = await node.execute.call(ctx);
+		expect(out[0].json).toMatchObject({ delivered: false, httpStatus: 200, error: 'connector answered 200 without "1": Summary or Text is required.' });
+	});
+
+	it('names the missing column and the fix; invalid URL errors hide the URL; unknown hosts warn', async () => {
+		const node = new TeamsTable();
+		const bad = fakeContext(genLights(2), { ...base, columns: { column: [{ field: 'pipline' }] } });
+		await expect(node.execute.call(bad.ctx)).rejects.toThrow(/columns\[0\]\.field is in none of the items: "pipline"/);
+		const invalid = fakeContext(genLights(2), { ...base, send: true }, 'htp:/broken?sig=SECRET');
+		const error = await node.execute.call(invalid.ctx).catch((e: Error) => e);
+		expect(String(error)).toMatch(/Teams Webhook credential/);
+		expect(JSON.stringify(error)).not.toContain('SECRET');
+		const proxy = `http://localhost:${rx.port}/workflows/x/triggers/manual/paths/invoke?sig=abc`;
+		const proxied = fakeContext(genLights(2), { ...base, send: true }, proxy.replace('localhost', '127.0.0.1.nip.invalid'));
+		await node.execute.call(proxied.ctx).catch(() => undefined);
+		expect(proxied.hints[0]?.message).toMatch(/not a Teams Workflows/);
+	});
+
+	it('with continueOnFail, bad input becomes one error item paired with every input', async () => {
+		const node = new TeamsTable();
+		const { ctx } = fakeContext([{}, {}], { ...base }, '', true);
+		const [out] = await node.execute.call(ctx);
+		expect(out).toHaveLength(1);
+		expect(out[0].json.error).toMatch(/nothing to report/);
+		expect(out[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+
+	it('credential test checks the URL without posting', async () => {
+		const node = new TeamsTable();
+		const test = node.methods.credentialTest.teamsWebhookApiTest;
+		const ok = await test.call({} as never, { id: '1', name: 'x', type: 'teamsWebhookApi', data: { webhookUrl: rx.connectorUrl } });
+		expect(ok).toMatchObject({ status: 'OK' });
+		expect(ok.message).toContain('legacy connector');
+		expect(rx.received).toHaveLength(0);
+		const bad = await test.call({} as never, { id: '1', name: 'x', type: 'teamsWebhookApi', data: { webhookUrl: 'nope' } });
+		expect(bad.status).toBe('Error');
+	});
+});
