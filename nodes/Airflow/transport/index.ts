@@ -1,0 +1,38 @@
+import { AirflowClient } from '../../logic/airflow/client';
+import type { AuthConfig, ClientOptions, VersionSetting } from '../../logic/airflow/types';
+
+export interface AirflowCredentials {
+	baseUrl: string;
+	apiVersion?: VersionSetting;
+	authType?: 'basic' | 'token' | 'bearer' | 'none';
+	username?: string;
+	password?: string;
+	token?: string;
+	uiBaseUrl?: string;
+	allowSelfSigned?: boolean;
+}
+
+export function authOf(c: AirflowCredentials): AuthConfig {
+	switch (c.authType ?? 'basic') {
+		case 'basic':
+			return { kind: 'basic', username: c.username ?? '', password: c.password ?? '' };
+		case 'token':
+			return { kind: 'token', username: c.username ?? '', password: c.password ?? '' };
+		case 'bearer':
+			return { kind: 'bearer', token: c.token ?? '' };
+		default:
+			return { kind: 'none' };
+	}
+}
+
+/** One client per execution: the Airflow 3 token and the detected version are reused across items. */
+export function clientFrom(c: AirflowCredentials, extra: Partial<ClientOptions> = {}): AirflowClient {
+	return new AirflowClient({
+		baseUrl: c.baseUrl,
+		uiBaseUrl: c.uiBaseUrl || undefined,
+		version: c.apiVersion ?? 'auto',
+		auth: authOf(c),
+		allowSelfSigned: c.allowSelfSigned === true,
+		...extra,
+	});
+}
