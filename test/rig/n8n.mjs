@@ -56,6 +56,8 @@ export async function n8nEnv({ userFolder, pg, database = 'n8n', port, extra = {
 	for (const k of Object.keys(env)) if (k.startsWith('N8N_') || k.startsWith('DB_')) delete env[k];
 	return {
 		...env,
+		// jest sets NODE_ENV=test, which silences n8n's logger (and with it --rawOutput)
+		NODE_ENV: 'production',
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: fs.readFileSync(keyFile, 'utf8'),
 		DB_TYPE: 'postgresdb',
