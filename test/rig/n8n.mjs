@@ -179,3 +179,16 @@ export async function startN8nServer(env, { timeoutMs = 120_000, log = () => {} 
 			}),
 	};
 }
+
+// `node test/rig/n8n.mjs execute <workflowId>` with the n8n environment in process.env: prints the
+// parsed run data as one JSON line (used by test/support/stack/launch.ts against a running stack).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+	const [command, id] = process.argv.slice(2);
+	if (command !== 'execute' || !id) {
+		process.stderr.write('usage: node test/rig/n8n.mjs execute <workflowId>\n');
+		process.exit(2);
+	}
+	const brokerPort = await freePort();
+	const run = executeWorkflow({ ...process.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) }, id);
+	process.stdout.write(JSON.stringify(run) + '\n');
+}

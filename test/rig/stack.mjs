@@ -1,0 +1,253 @@
+// The whole monitor on one machine: Postgres (n8n's own database and the monitor's, schema
+// applied), real n8n 2.x with this package installed as community package, the credentials the
+// ready workflows expect, the workflows from workflows/ imported and published, `n8n start`
+// serving webhooks. The Airflow, Teams and OpenAI endpoints are given as URLs: the tests and the
+// demo start the simulators (or point at the real services) themselves.
+//
+// Used three ways:
+//   import { startStack } from './stack.mjs'            (demo, benchmarks)
+//   STACK_OPTIONS='{...}' node test/rig/stack.mjs      (jest, via test/support/stack/launch.ts):
+//       prints one line `STACK_READY {json}` and runs until SIGTERM or stdin closes.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureN8n } from './ensure-n8n.mjs';
+import { startPostgres } from './postgres.mjs';
+import { PACKAGE_ROOT, installCommunityPackage, n8nCli, n8nEnv, startN8nServer } from './n8n.mjs';
+
+export const WORKFLOWS_DIR = path.join(PACKAGE_ROOT, 'workflows');
+export const SCHEMA_FILE = path.join(WORKFLOWS_DIR, 'schema.sql');
+export const CALLBACK_HEADER = 'X-Pipeline-Monitor-Token';
+
+/** The credentials the workflow files reference (ids and names are fixed in the JSON). */
+export const CREDENTIAL_IDS = {
+	monitorDb: 'pmMonitorPg00001',
+	airflow: 'pmAirflowApi0001',
+	teams: 'pmTeamsWebhook01',
+	openai: 'pmOpenAiApi00001',
+	callbackAuth: 'pmCallbackAuth01',
+	statusPageAuth: 'pmStatusPageAuth',
+};
+
+/** Workflow files in workflows/ (base names), in import order. */
+export function workflowFiles() {
+	return fs
+		.readdirSync(WORKFLOWS_DIR)
+		.filter((f) => f.endsWith('.json'))
+		.map((f) => f.slice(0, -5))
+		.sort();
+}
+
+function readWorkflow(name) {
+	const file = path.join(WORKFLOWS_DIR, `${name}.json`);
+	if (!fs.existsSync(file)) throw new Error(`no workflow file ${file}; known: ${workflowFiles().join(', ')}`);
+	return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+const TRIGGER_TYPES = new Set(['n8n-nodes-base.webhook', 'n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.cron']);
+const hasTrigger = (wf, types) => wf.nodes.some((n) => types.has(n.type) && !n.disabled);
+const webhookPaths = (wf) => wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled).map((n) => n.parameters.path);
+
+function credentialRecords({ db, airflow, teams, openai, secrets }) {
+	const rec = (key, type, name, data) => ({ id: CREDENTIAL_IDS[key], name, type, data });
+	return [
+		rec('monitorDb', 'postgres', 'Pipeline Monitor DB', {
+			host: db.host,
+			port: db.port,
+			database: db.database,
+			user: db.user,
+			password: db.password,
+			ssl: db.ssl ?? 'disable',
+			allowUnauthorizedCerts: false,
+			maxConnections: 20,
+			sshTunnel: false,
+		}),
+		rec('airflow', 'airflowApi', 'Airflow', {
+			baseUrl: airflow.baseUrl,
+			apiVersion: airflow.apiVersion ?? 'auto',
+			authType: airflow.authType ?? 'none',
+			username: airflow.username ?? '',
+			password: airflow.password ?? '',
+			token: airflow.token ?? '',
+			uiBaseUrl: airflow.uiBaseUrl ?? '',
+			allowSelfSigned: false,
+		}),
+		rec('teams', 'teamsWebhookApi', 'Teams channel', { webhookUrl: teams.webhookUrl, kind: teams.kind ?? 'auto' }),
+		rec('openai', 'pipelineMonitorOpenAiApi', 'OpenAI', {
+			provider: 'openai',
+			apiKey: openai.apiKey,
+			url: openai.baseUrl,
+			organization: '',
+		}),
+		rec('callbackAuth', 'httpHeaderAuth', 'Pipeline Monitor callback token', { name: CALLBACK_HEADER, value: secrets.callbackToken }),
+		rec('statusPageAuth', 'httpBasicAuth', 'Pipeline Monitor status page', { user: secrets.statusUser, password: secrets.statusPassword }),
+	];
+}
+
+/** Parses postgres://user:password@host:port/database into the parts n8n's credential takes. */
+export function parsePostgresUrl(url) {
+	const u = new URL(url);
+	if (!/^postgres(ql)?:$/.test(u.protocol)) throw new Error(`PM_POSTGRES_URL must start with postgres://, got ${u.protocol}`);
+	return {
+		host: u.hostname,
+		port: Number(u.port || 5432),
+		user: decodeURIComponent(u.username),
+		password: decodeURIComponent(u.password),
+		database: u.pathname.replace(/^\//, '') || 'postgres',
+		ssl: u.searchParams.get('sslmode') ?? 'disable',
+		url,
+	};
+}
+
+/** Applies workflows/schema.sql (idempotent) and optional seed SQL to the monitor database; returns the schema version. */
+export async function applySchema(url, seedSql) {
+	const { default: pg } = await import('pg');
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		await client.query(fs.readFileSync(SCHEMA_FILE, 'utf8'));
+		if (seedSql) await client.query(seedSql);
+		const { rows } = await client.query('SELECT max(version) AS version FROM pipeline_monitor.schema_version');
+		return rows[0].version;
+	} finally {
+		await client.end();
+	}
+}
+
+async function waitForWebhooks(baseUrl, paths, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	for (const p of paths) {
+		for (;;) {
+			// unauthenticated probes: a registered webhook answers 401/403/4xx, an unregistered one 404
+			const [get, post] = await Promise.all(
+				['GET', 'POST'].map((method) =>
+					fetch(`${baseUrl}/webhook/${p}`, { method, body: method === 'POST' ? '{}' : undefined, headers: { 'content-type': 'application/json' } })
+						.then((r) => r.status)
+						.catch(() => 0),
+				),
+			);
+			if ((get && get !== 404) || (post && post !== 404)) break;
+			if (Date.now() > deadline) throw new Error(`webhook /webhook/${p} was not registered within ${timeoutMs} ms`);
+			await new Promise((r) => setTimeout(r, 500));
+		}
+	}
+}
+
+/**
+ * Starts the stack. Options:
+ *   airflow { baseUrl, apiVersion, authType, username, password, token, uiBaseUrl }
+ *   teams { webhookUrl, kind }, openai { baseUrl, apiKey }
+ *   workflows: base names of workflows/*.json to import (default: all)
+ *   publish: 'webhooks' (default; only workflows with a webhook) | 'triggers' (schedules too) | 'none'
+ *   postgresUrl: an external database for the monitor (default: embedded)
+ *   pgDir: keep the embedded cluster there (reused across runs); default: a temporary one
+ *   seedSql, secrets { callbackToken, statusUser, statusPassword }, n8nPort, dir, extraEnv, log
+ */
+export async function startStack(options) {
+	const log = options.log ?? (() => {});
+	const started = Date.now();
+	ensureN8n({ log });
+	const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pm-stack-'));
+	fs.mkdirSync(dir, { recursive: true });
+	const cleanups = [];
+	const stop = async () => {
+		for (const fn of cleanups.reverse()) await fn().catch(() => {});
+		if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
+	};
+	try {
+		log('[stack] starting Postgres');
+		// (a folder of its own: Postgres runs as an unprivileged user when we are root)
+		const embedded = await startPostgres({ dir: options.pgDir, databases: options.postgresUrl ? ['n8n'] : ['n8n', 'monitor'] });
+		cleanups.push(() => embedded.stop());
+		const db = options.postgresUrl
+			? parsePostgresUrl(options.postgresUrl)
+			: { host: embedded.host, port: embedded.port, user: embedded.user, password: embedded.password, database: 'monitor', url: embedded.url('monitor') };
+		log(`[stack] applying workflows/schema.sql to ${db.host}:${db.port}/${db.database}`);
+		await applySchema(db.url, options.seedSql);
+
+		const secrets = {
+			callbackToken: options.secrets?.callbackToken ?? crypto.randomBytes(18).toString('base64url'),
+			statusUser: options.secrets?.statusUser ?? 'monitor',
+			statusPassword: options.secrets?.statusPassword ?? crypto.randomBytes(12).toString('base64url'),
+		};
+
+		const userFolder = path.join(dir, 'n8n');
+		log('[stack] installing the package into n8n as a community package');
+		installCommunityPackage(userFolder);
+		const env = await n8nEnv({ userFolder, pg: embedded, port: options.n8nPort, extra: options.extraEnv ?? {} });
+
+		log('[stack] importing credentials');
+		const credFile = path.join(dir, 'credentials.json');
+		fs.writeFileSync(credFile, JSON.stringify(credentialRecords({ db, airflow: options.airflow, teams: options.teams, openai: options.openai, secrets })), { mode: 0o600 });
+		const cred = n8nCli(env, ['import:credentials', `--input=${credFile}`]);
+		fs.rmSync(credFile);
+		if (cred.status !== 0) throw new Error(`n8n import:credentials failed: ${cred.stderr || cred.stdout}`);
+
+		const names = options.workflows ?? workflowFiles();
+		const workflows = names.map((name) => ({ name, wf: readWorkflow(name) }));
+		const importDir = path.join(dir, 'import');
+		fs.mkdirSync(importDir);
+		for (const { name, wf } of workflows) fs.writeFileSync(path.join(importDir, `${name}.json`), JSON.stringify(wf));
+		log(`[stack] importing ${workflows.length} workflows`);
+		const imp = n8nCli(env, ['import:workflow', '--separate', `--input=${importDir}`]);
+		if (imp.status !== 0) throw new Error(`n8n import:workflow failed: ${imp.stderr || imp.stdout}`);
+
+		const publishMode = options.publish ?? 'webhooks';
+		const toPublish = workflows.filter(({ wf }) =>
+			publishMode === 'none' ? false : hasTrigger(wf, publishMode === 'triggers' ? TRIGGER_TYPES : new Set(['n8n-nodes-base.webhook'])),
+		);
+		for (const { name, wf } of toPublish) {
+			log(`[stack] publishing ${name}`);
+			const res = n8nCli(env, ['publish:workflow', `--id=${wf.id}`]);
+			if (res.status !== 0) throw new Error(`n8n publish:workflow --id=${wf.id} (${name}) failed: ${res.stderr || res.stdout}`);
+		}
+
+		log('[stack] starting n8n');
+		const server = await startN8nServer(env, { log: options.n8nLog ?? (() => {}) });
+		cleanups.push(() => server.stop());
+		const paths = toPublish.flatMap(({ wf }) => webhookPaths(wf));
+		await waitForWebhooks(server.url, paths, 120_000);
+		log(`[stack] ready in ${((Date.now() - started) / 1000).toFixed(1)} s: n8n ${server.url}`);
+		return {
+			n8nUrl: server.url,
+			monitorDbUrl: db.url,
+			n8nEnv: env,
+			secrets,
+			callbackHeader: CALLBACK_HEADER,
+			workflowIds: Object.fromEntries(workflows.map(({ name, wf }) => [name, wf.id])),
+			published: toPublish.map(({ name }) => name),
+			dir,
+			serverOutput: () => server.output(),
+			stop,
+		};
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
+	const options = JSON.parse(process.env.STACK_OPTIONS ?? '{}');
+	const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pm-stack-'));
+	// n8n's own log stays in the stack's folder (n8n.log) for post-mortems
+	const n8nLog = fs.createWriteStream(path.join(dir, 'n8n.log'));
+	const stack = await startStack({ ...options, dir, n8nLog: (m) => n8nLog.write(m), log: (m) => process.stderr.write(m + '\n') }).catch((error) => {
+		process.stderr.write(`[stack] failed: ${error.stack ?? error}\n`);
+		process.exit(1);
+	});
+	let stopping = false;
+	const shutdown = async () => {
+		if (stopping) return;
+		stopping = true;
+		await stack.stop();
+		if (!options.dir && !process.env.STACK_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+		process.exit(0);
+	};
+	process.on('SIGTERM', shutdown);
+	process.on('SIGINT', shutdown);
+	process.stdin.on('end', shutdown);
+	process.stdin.resume();
+	const { serverOutput: _output, stop: _stop, ...info } = stack;
+	process.stdout.write(`STACK_READY ${JSON.stringify({ ...info, n8nLogFile: path.join(dir, 'n8n.log') })}\n`);
+}

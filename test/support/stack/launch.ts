@@ -1,0 +1,112 @@
+/**
+ * Starts the whole monitor stack (test/rig/stack.mjs: Postgres with the schema, real n8n 2.x with
+ * the package as community package, credentials, workflows imported and published) in a child
+ * process, for jest tests, which cannot import the rig's ES modules. The Airflow simulator, Teams
+ * receiver and OpenAI-compatible server are started by the test and passed as URLs.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export interface StackOptions {
+	/** base names of files in workflows/ (default: all) */
+	workflows?: string[];
+	airflow: { baseUrl: string; apiVersion?: 'v1' | 'v2' | 'auto'; authType?: 'basic' | 'token' | 'bearer' | 'none'; username?: string; password?: string; token?: string; uiBaseUrl?: string };
+	teams: { webhookUrl: string; kind?: 'auto' | 'workflows' | 'connector' };
+	openai: { baseUrl: string; apiKey: string };
+	/** run on the monitor database after the schema */
+	seedSql?: string;
+	/** 'webhooks' (default): publish workflows with a webhook; 'triggers': schedules too */
+	publish?: 'webhooks' | 'triggers' | 'none';
+	secrets?: { callbackToken?: string; statusUser?: string; statusPassword?: string };
+	extraEnv?: Record<string, string>;
+}
+
+export interface RunResult {
+	status: number | null;
+	result: { data: { resultData: { runData: Record<string, Array<{ error?: { message: string }; data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> } }>>; error?: { message: string }; lastNodeExecuted?: string } } };
+	stderr: string;
+}
+
+export interface Stack {
+	n8nUrl: string;
+	monitorDbUrl: string;
+	secrets: { callbackToken: string; statusUser: string; statusPassword: string };
+	callbackHeader: string;
+	workflowIds: Record<string, string>;
+	published: string[];
+	n8nEnv: Record<string, string>;
+	n8nLogFile: string;
+	/** production URL of a webhook path */
+	webhook(p: string): string;
+	/** `n8n execute --id=<id> --rawOutput` against the stack's database, parsed */
+	execute(workflowId: string): RunResult;
+	/** n8n's server log so far (for failure messages) */
+	n8nLog(): string;
+	stop(): Promise<void>;
+}
+
+export async function launchStack(options: StackOptions, { timeoutMs = 420_000 } = {}): Promise<Stack> {
+	const child = spawn(process.execPath, [path.join(ROOT, 'test/rig/stack.mjs')], {
+		cwd: ROOT,
+		env: { ...process.env, STACK_OPTIONS: JSON.stringify(options) },
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	let stderr = '';
+	child.stderr!.on('data', (d: Buffer) => {
+		stderr = (stderr + d.toString()).slice(-20_000);
+		if (process.env.STACK_LOG) process.stderr.write(d);
+	});
+	const info = await new Promise<Omit<Stack, 'webhook' | 'execute' | 'stop' | 'n8nLog'>>((resolve, reject) => {
+		let out = '';
+		const timer = setTimeout(() => {
+			child.kill('SIGTERM');
+			reject(new Error(`the stack did not start within ${timeoutMs} ms: ${stderr.slice(-3000)}`));
+		}, timeoutMs);
+		child.stdout!.on('data', (d: Buffer) => {
+			out += d.toString();
+			const line = out.split('\n').find((l) => l.startsWith('STACK_READY '));
+			if (line) {
+				clearTimeout(timer);
+				resolve(JSON.parse(line.slice('STACK_READY '.length)));
+			}
+		});
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`the stack exited with ${code} before it was ready: ${stderr.slice(-3000)}`));
+		});
+	});
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+	return {
+		...info,
+		webhook: (p) => `${info.n8nUrl}/webhook/${p.replace(/^\//, '')}`,
+		n8nLog: () => (fs.existsSync(info.n8nLogFile) ? fs.readFileSync(info.n8nLogFile, 'utf8') : ''),
+		execute(workflowId) {
+			const run = spawnSync(process.execPath, [path.join(ROOT, 'test/rig/n8n.mjs'), 'execute', workflowId], {
+				cwd: ROOT,
+				env: info.n8nEnv,
+				encoding: 'utf8',
+				timeout: 240_000,
+				maxBuffer: 256 << 20,
+			});
+			if (run.status !== 0) throw new Error(`n8n execute --id=${workflowId} failed (${run.status}): ${run.stderr.slice(-3000)}`);
+			return JSON.parse(run.stdout.trim().split('\n').pop()!) as RunResult;
+		},
+		async stop() {
+			if (child.exitCode !== null) return;
+			child.kill('SIGTERM');
+			await exited;
+		},
+	};
+}
+
+/** Output items (json) of one node in a run, or a clear error naming what did run. */
+export function outputOf(run: RunResult, nodeName: string, output = 0): Array<Record<string, unknown>> {
+	const runs = run.result.data.resultData.runData[nodeName];
+	if (!runs) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(run.result.data.resultData.runData).join(', ')}`);
+	const first = runs[0];
+	if (first.error) throw new Error(`node "${nodeName}" failed: ${first.error.message}`);
+	return (first.data?.main?.[output] ?? []).map((i) => i.json);
+}

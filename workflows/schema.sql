@@ -1,0 +1,159 @@
+-- n8n-nodes-pipeline-monitor: the monitor's Postgres schema.
+--
+-- Idempotent: apply it as often as you like (psql -f, the "Pipeline Monitor: set up database"
+-- workflow, or `npm run db:setup -- postgres://...`). Every object lives in schema
+-- "pipeline_monitor". Each release appends a block guarded by its version number; applied
+-- versions are recorded in pipeline_monitor.schema_version, so later releases migrate in place.
+-- Every workflow writes with query parameters ($1, $2, ...) and ON CONFLICT on the unique keys
+-- below, so a delivery that arrives twice is stored once.
+
+CREATE SCHEMA IF NOT EXISTS pipeline_monitor;
+
+CREATE TABLE IF NOT EXISTS pipeline_monitor.schema_version (
+	version     integer PRIMARY KEY,
+	description text NOT NULL,
+	applied_at  timestamptz NOT NULL DEFAULT now()
+);
+
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 1) THEN
+		RETURN;
+	END IF;
+
+	-- The pipelines to watch: one row per Airflow DAG or n8n workflow.
+	CREATE TABLE pipeline_monitor.pipelines (
+		pipeline            text PRIMARY KEY CHECK (length(pipeline) BETWEEN 1 AND 250),
+		service             text NOT NULL CHECK (service IN ('airflow', 'n8n')),
+		-- cron expression or Airflow preset (@daily ...), read in "timezone"; NULL = not scheduled
+		schedule            text,
+		timezone            text NOT NULL DEFAULT 'Asia/Seoul',
+		-- local time of day (HH:MM) by which a scheduled run must have finished
+		deadline            text CHECK (deadline IS NULL OR deadline ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'),
+		expected_duration_min integer CHECK (expected_duration_min IS NULL OR expected_duration_min > 0),
+		owner               text,
+		description         text,
+		-- Teams webhook URL or channel name for this pipeline's failures; NULL = the default channel
+		teams_channel       text,
+		enabled             boolean NOT NULL DEFAULT true,
+		created_at          timestamptz NOT NULL DEFAULT now(),
+		updated_at          timestamptz NOT NULL DEFAULT now()
+	);
+
+	-- The tables whose daily row counts are watched.
+	CREATE TABLE pipeline_monitor.monitored_tables (
+		table_name     text PRIMARY KEY CHECK (table_name ~ '^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$'),
+		-- which source the row-count monitor counts it in (the name of its database node)
+		connection     text NOT NULL DEFAULT 'default',
+		pipeline       text REFERENCES pipeline_monitor.pipelines (pipeline) ON UPDATE CASCADE ON DELETE SET NULL,
+		cadence        text NOT NULL DEFAULT 'regular' CHECK (cadence IN ('regular', 'regular_holiday', 'monthly', 'irregular')),
+		-- exact = count(*); estimate = the planner's statistics (no scan of huge tables)
+		count_mode     text NOT NULL DEFAULT 'exact' CHECK (count_mode IN ('exact', 'estimate')),
+		description    text,
+		-- per-table overrides for Row Count Diff: expectedDay, minAbsChange, warnScore, failScore
+		thresholds     jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(thresholds) = 'object'),
+		enabled        boolean NOT NULL DEFAULT true,
+		created_at     timestamptz NOT NULL DEFAULT now()
+	);
+
+	-- Every collected failure, warning or success, with its summary.
+	CREATE TABLE pipeline_monitor.events (
+		id               bigserial PRIMARY KEY,
+		-- idempotency key: source|pipeline|run|task|try (see the collectors); one row per delivery
+		event_key        text NOT NULL UNIQUE,
+		source           text NOT NULL CHECK (source IN ('airflow', 'n8n')),
+		kind             text NOT NULL CHECK (kind IN ('failure', 'warning', 'success')),
+		pipeline         text NOT NULL,
+		run_id           text,
+		task_id          text,
+		try_number       integer,
+		state            text,
+		logical_date     timestamptz,
+		started_at       timestamptz,
+		ended_at         timestamptz,
+		message          text,
+		url              text,
+		log_url          text,
+		summary          text,
+		root_cause       text,
+		category         text,
+		suggested_action text,
+		severity         text,
+		transient        boolean,
+		confidence       numeric,
+		summarized_by    text CHECK (summarized_by IS NULL OR summarized_by IN ('llm', 'heuristic', 'cache')),
+		model            text,
+		fingerprint      text,
+		redactions       integer,
+		received_at      timestamptz NOT NULL DEFAULT now(),
+		summarized_at    timestamptz,
+		notified_at      timestamptz,
+		teams_status     integer,
+		payload          jsonb
+	);
+	CREATE INDEX events_pipeline_received ON pipeline_monitor.events (pipeline, received_at DESC);
+	CREATE INDEX events_kind_received ON pipeline_monitor.events (kind, received_at DESC);
+	CREATE INDEX events_fingerprint ON pipeline_monitor.events (fingerprint) WHERE fingerprint IS NOT NULL;
+
+	-- Summaries by failure fingerprint: a failure seen before is not sent to the model again.
+	CREATE TABLE pipeline_monitor.summaries (
+		fingerprint  text PRIMARY KEY,
+		summary      jsonb NOT NULL CHECK (jsonb_typeof(summary) = 'object'),
+		hits         integer NOT NULL DEFAULT 1,
+		created_at   timestamptz NOT NULL DEFAULT now(),
+		last_seen_at timestamptz NOT NULL DEFAULT now()
+	);
+
+	-- The latest light per pipeline ...
+	CREATE TABLE pipeline_monitor.lights (
+		pipeline     text PRIMARY KEY,
+		light        text NOT NULL CHECK (light IN ('green', 'yellow', 'red', 'grey')),
+		reasons      jsonb NOT NULL DEFAULT '[]'::jsonb,
+		last_run     jsonb,
+		url          text,
+		changed_at   timestamptz NOT NULL DEFAULT now(),
+		evaluated_at timestamptz NOT NULL
+	);
+
+	-- ... and its history (one row per evaluation).
+	CREATE TABLE pipeline_monitor.light_history (
+		id           bigserial PRIMARY KEY,
+		pipeline     text NOT NULL,
+		light        text NOT NULL CHECK (light IN ('green', 'yellow', 'red', 'grey')),
+		previous_light text,
+		reasons      jsonb NOT NULL DEFAULT '[]'::jsonb,
+		last_run     jsonb,
+		evaluated_at timestamptz NOT NULL,
+		UNIQUE (pipeline, evaluated_at)
+	);
+	CREATE INDEX light_history_evaluated ON pipeline_monitor.light_history (evaluated_at DESC);
+
+	-- Daily row counts with their deltas and verdicts (one row per table and local day).
+	CREATE TABLE pipeline_monitor.row_counts (
+		table_name    text NOT NULL,
+		measured_on   date NOT NULL,
+		measured_at   timestamptz NOT NULL,
+		rows          bigint NOT NULL CHECK (rows >= 0),
+		delta         bigint,
+		expected_low  numeric,
+		expected_high numeric,
+		score         numeric,
+		light         text CHECK (light IS NULL OR light IN ('green', 'yellow', 'red', 'grey')),
+		reason        jsonb,
+		cadence       text,
+		estimated     boolean NOT NULL DEFAULT false,
+		PRIMARY KEY (table_name, measured_on)
+	);
+
+	-- Heartbeats: when monitoring last said it was alive, and what answered.
+	CREATE TABLE pipeline_monitor.heartbeats (
+		id         bigserial PRIMARY KEY,
+		checked_at timestamptz NOT NULL DEFAULT now(),
+		ok         boolean NOT NULL,
+		checks     jsonb NOT NULL
+	);
+
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (1, 'pipelines, monitored tables, events, summaries, lights, light history, row counts, heartbeats');
+END
+$migration$;
