@@ -45,6 +45,22 @@ function readWorkflow(name) {
 	return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
+/**
+ * Sets values in a workflow's "Settings" node (the Edit Fields node at its start that operators
+ * edit: language, time zone, useModel ...), as an operator would in the editor.
+ */
+export function applySettings(wf, values) {
+	const node = wf.nodes.find((n) => n.name === 'Settings' && n.type === 'n8n-nodes-base.set');
+	if (!node) throw new Error(`workflow ${wf.name} has no "Settings" node to set ${Object.keys(values).join(', ')} in`);
+	const assignments = node.parameters.assignments.assignments;
+	for (const [name, value] of Object.entries(values)) {
+		const a = assignments.find((x) => x.name === name);
+		if (!a) throw new Error(`workflow ${wf.name}: its Settings node has no "${name}" (has ${assignments.map((x) => x.name).join(', ')})`);
+		a.value = value;
+	}
+	return wf;
+}
+
 const TRIGGER_TYPES = new Set(['n8n-nodes-base.webhook', 'n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.cron']);
 const hasTrigger = (wf, types) => wf.nodes.some((n) => types.has(n.type) && !n.disabled);
 const webhookPaths = (wf) => wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled).map((n) => n.parameters.path);
@@ -141,6 +157,7 @@ async function waitForWebhooks(baseUrl, paths, timeoutMs) {
  *   workflows: base names of workflows/*.json to import (default: all)
  *   publish: 'webhooks' (default; only workflows with a webhook) | 'triggers' (schedules too) | 'none'
  *   postgresUrl: an external database for the monitor (default: embedded)
+ *   settings: { <workflow>: { <name>: value } } set in that workflow's "Settings" node
  *   pgDir: keep the embedded cluster there (reused across runs); default: a temporary one
  *   seedSql, secrets { callbackToken, statusUser, statusPassword }, n8nPort, dir, extraEnv, log
  */
@@ -185,8 +202,12 @@ export async function startStack(options) {
 		if (cred.status !== 0) throw new Error(`n8n import:credentials failed: ${cred.stderr || cred.stdout}`);
 
 		const names = options.workflows ?? workflowFiles();
-		const workflows = names.map((name) => ({ name, wf: readWorkflow(name) }));
+		const workflows = names.map((name) => {
+			const wf = readWorkflow(name);
+			return { name, wf: options.settings?.[name] ? applySettings(wf, options.settings[name]) : wf };
+		});
 		const importDir = path.join(dir, 'import');
+		fs.rmSync(importDir, { recursive: true, force: true });
 		fs.mkdirSync(importDir);
 		for (const { name, wf } of workflows) fs.writeFileSync(path.join(importDir, `${name}.json`), JSON.stringify(wf));
 		log(`[stack] importing ${workflows.length} workflows`);

@@ -75,6 +75,16 @@ export function backoffMs(attempt: number, options: Pick<SendOptions, 'baseDelay
 	return Math.round(step / 2 + (step / 2) * options.random());
 }
 
+/**
+ * How long to wait before the next try: Retry-After when the server gave one, plus a jittered
+ * backoff step, so that many senders throttled at the same moment (parallel executions posting to
+ * one channel) do not all come back at the same moment and collide again.
+ */
+export function retryWait(retryAfter: number | null, attempt: number, options: Pick<SendOptions, 'baseDelayMs' | 'random'>): number {
+	const jitter = backoffMs(attempt, options);
+	return retryAfter === null ? jitter : retryAfter + jitter;
+}
+
 type Outcome = { kind: 'delivered' } | { kind: 'retry'; error: string } | { kind: 'fail'; error: string };
 
 function clip(text: string, max = 500): string {
@@ -149,7 +159,7 @@ export async function deliver(url: string, body: string, partial: Partial<SendOp
 			lastError = `network error ${code}`;
 			if (!RETRYABLE_CODES.has(code)) return { delivered: false, httpStatus: null, error: lastError, attempts: attempt + 1 };
 		}
-		if (attempt < options.maxRetries) await options.sleep(Math.min(wait ?? backoffMs(attempt, options), options.maxWaitMs));
+		if (attempt < options.maxRetries) await options.sleep(Math.min(retryWait(wait, attempt, options), options.maxWaitMs));
 	}
 	return { delivered: false, httpStatus: lastStatus, error: `${lastError} (gave up after ${options.maxRetries + 1} tries)`, attempts: options.maxRetries + 1 };
 }

@@ -1,5 +1,5 @@
 import { buildMessages } from '../../../nodes/logic/teams/report';
-import { RateLimiter, backoffMs, deliver, deliverAll, judgeResponse, retryAfterMs } from '../../../nodes/logic/teams/send';
+import { RateLimiter, backoffMs, deliver, deliverAll, judgeResponse, retryAfterMs, retryWait } from '../../../nodes/logic/teams/send';
 import { checkWebhookUrl, redactUrl } from '../../../nodes/logic/teams/webhookUrl';
 import { startTeamsReceiver } from '../../support/teams/receiver';
 import type { TeamsReceiver } from '../../support/teams/receiver';
@@ -66,7 +66,7 @@ describe('sending', () => {
 		rx.failNext({ status: 429, headers: { 'Retry-After': '2' } }, { status: 503, body: 'busy' });
 		const result = await deliver(rx.workflowsUrl, card(), { ...fast, maxWaitMs: 10_000, sleep: async (ms) => void waits.push(ms), random: () => 1 });
 		expect(result).toEqual({ delivered: true, httpStatus: 202, error: null, attempts: 3 });
-		expect(waits).toEqual([2000, 10]); // Retry-After 2 s, then backoff 5·2^1
+		expect(waits).toEqual([2005, 10]); // Retry-After 2 s plus the jittered step 5·2^0, then backoff 5·2^1
 	});
 
 	it('gives up after maxRetries with the last status and error text', async () => {
@@ -112,6 +112,12 @@ describe('sending', () => {
 		for (let i = 0; i < 5; i++) await limiter.take();
 		expect(sleeps).toEqual([250, 250, 250, 250]);
 		expect(clock).toBe(1000);
+	});
+
+	it('spreads senders throttled together: Retry-After plus a jittered step', () => {
+		const waits = [0, 0.25, 0.5, 0.75, 1].map((r) => retryWait(1000, 0, { baseDelayMs: 1000, random: () => r }));
+		expect(waits).toEqual([1500, 1625, 1750, 1875, 2000]);
+		expect(retryWait(null, 1, { baseDelayMs: 1000, random: () => 0 })).toBe(1000);
 	});
 
 	it('reads Retry-After as seconds or an HTTP date, and backs off exponentially', () => {
