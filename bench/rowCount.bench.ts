@@ -6,7 +6,8 @@
  */
 import { DEFAULT_RULES, judgeTable } from '../nodes/logic/rowCount/diff';
 import type { TableInput } from '../nodes/logic/rowCount/diff';
-import { labelledSet, DEFAULT_SET, prng } from '../test/support/rowCount/labelledSeries';
+import { labelledSet, DEFAULT_SET } from '../test/support/rowCount/labelledSeries';
+import { prng } from '../test/support/prng';
 import { nodeDetector, score, zScoreDetector } from '../test/support/rowCount/evaluate';
 import { measure, verdict } from './support';
 

@@ -1,24 +1,185 @@
 #!/usr/bin/env node
-// `npm run demo`: with no configuration, installs what it needs (first run: n8n 2.x and Node 24
-// from npm, ~3 min), builds the package, runs the example workflows in real n8n 2.x on an
-// embedded Postgres with the package installed as community package, and prints the results.
-// (The full demo stack with webhooks, the Airflow simulator and the Teams channel page is
-// tracked in the workflows issue.)
+// `npm run demo`: the whole monitor on one machine, with no configuration.
+//   - embedded PostgreSQL (n8n's database and the monitor's, schema applied, demo config seeded)
+//   - an Airflow 3 simulator with three dozen DAGs and realistic failures (checked against the
+//     official OpenAPI spec), a Teams channel that renders received cards as Teams would, and an
+//     OpenAI-compatible model server, all on loopback
+//   - real n8n 2.x with this package installed as community package and every workflow from
+//     workflows/ imported, with credentials, and published
+// runs the workflows once, prints the URLs and keeps running until Ctrl-C.
+//
+// Any part can be the real thing (see README, "The demo"):
+//   PM_AIRFLOW_URL [PM_AIRFLOW_API_VERSION v1|v2|auto, PM_AIRFLOW_AUTH basic|token|bearer|none,
+//   PM_AIRFLOW_USERNAME, PM_AIRFLOW_PASSWORD, PM_AIRFLOW_TOKEN, PM_AIRFLOW_UI_URL],
+//   PM_TEAMS_WEBHOOK_URL, OPENAI_API_KEY [OPENAI_BASE_URL], PM_POSTGRES_URL,
+//   PM_N8N_PORT (5678), PM_DEMO_DIR, PM_STATUS_USER / PM_STATUS_PASSWORD, PM_CALLBACK_TOKEN,
+//   PM_DEMO_ONCE=1 (stop after the first run instead of waiting for Ctrl-C).
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runSamples } from '../test/rig/run-samples.mjs';
+import { cacheRoot, ensureN8n } from '../test/rig/ensure-n8n.mjs';
+import { executeWorkflowAsync } from '../test/rig/n8n.mjs';
+import { freePort } from '../test/rig/postgres.mjs';
+import { startStack } from '../test/rig/stack.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-if (build.status !== 0) process.exit(build.status ?? 1);
-const results = await runSamples({ log: (m) => console.log(m) });
-const dot = { green: '🟢', yellow: '🟡', red: '🔴', grey: '⚪' };
-for (const r of results) {
-	console.log(`\n${r.workflow} — output of "${r.node}" in real n8n (${r.ms} ms)`);
-	for (const item of r.items) {
-		if (item.summary) console.log(`  summary: ${JSON.stringify(item.counts)}`);
-		else if (item.pipeline) console.log(`  ${dot[item.light]} ${item.pipeline.padEnd(20)} ${item.reasons.map((x) => x.text).join('; ')}`);
-		else if (item.table) console.log(`  ${dot[item.light]} ${item.table.padEnd(22)} ${String(item.delta).padStart(8)} rows  ${item.reason.text}`);
+const env = process.env;
+const t0 = Date.now();
+const say = (m) => console.log(`[demo ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${m}`);
+
+function step(name, cmd, args) {
+	say(name);
+	const res = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	if (res.status !== 0) {
+		console.error(`${name} failed (exit ${res.status})`);
+		process.exit(res.status ?? 1);
 	}
 }
+
+say('n8n 2.x and Node 24 (first run: installed from npm into ~/.cache, about 3 minutes)');
+ensureN8n({ log: (m) => say(m) });
+step('building the package', 'npm', ['run', 'build']);
+step('building the local stand-ins (Airflow simulator, Teams channel, model server)', 'npx', ['tsc', '-p', 'tsconfig.tools.json', '--incremental', '--tsBuildInfoFile', '.build/.tsbuildinfo']);
+
+const tools = path.join(root, '.build', 'test', 'support');
+const load = (rel) => import(path.join(tools, rel));
+const stops = [];
+
+// --- Airflow: the simulator unless PM_AIRFLOW_URL is set
+let airflow;
+let world = null;
+if (env.PM_AIRFLOW_URL) {
+	airflow = {
+		baseUrl: env.PM_AIRFLOW_URL,
+		apiVersion: env.PM_AIRFLOW_API_VERSION ?? 'auto',
+		authType: env.PM_AIRFLOW_AUTH ?? (env.PM_AIRFLOW_TOKEN ? 'bearer' : env.PM_AIRFLOW_USERNAME ? 'basic' : 'none'),
+		username: env.PM_AIRFLOW_USERNAME,
+		password: env.PM_AIRFLOW_PASSWORD,
+		token: env.PM_AIRFLOW_TOKEN,
+		uiBaseUrl: env.PM_AIRFLOW_UI_URL,
+	};
+	say(`Airflow: ${airflow.baseUrl} (real)`);
+} else {
+	const { start } = await load('airflow/simulator.js');
+	const sim = await start({ version: 'v2', dags: 36, runsPerDag: 14, spanMs: 14 * 86_400_000, failureRate: 0.1, seed: 20261122, auth: { users: { admin: 'admin' } } });
+	stops.push(() => sim.stop());
+	world = sim.world;
+	airflow = { baseUrl: sim.url, apiVersion: 'v2', authType: 'token', username: 'admin', password: 'admin' };
+	say(`Airflow 3 simulator: ${sim.url} (${world.dags.length} DAGs, ${world.runs.length} runs)`);
+}
+
+// --- Teams: the local channel unless PM_TEAMS_WEBHOOK_URL is set
+let teams;
+let channelUrl = null;
+if (env.PM_TEAMS_WEBHOOK_URL) {
+	teams = { webhookUrl: env.PM_TEAMS_WEBHOOK_URL };
+	say('Teams: the webhook from PM_TEAMS_WEBHOOK_URL (real)');
+} else {
+	const { startTeamsReceiver } = await load('teams/receiver.js');
+	const receiver = await startTeamsReceiver();
+	stops.push(() => receiver.stop());
+	teams = { webhookUrl: receiver.workflowsUrl };
+	channelUrl = receiver.channelUrl;
+}
+
+// --- the model: a local OpenAI-compatible server unless OPENAI_API_KEY is set
+let openai;
+if (env.OPENAI_API_KEY) {
+	openai = { baseUrl: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1', apiKey: env.OPENAI_API_KEY };
+	say(`model: ${openai.baseUrl} (real)`);
+} else {
+	const { startOpenAiServer } = await load('openai/server.js');
+	const server = await startOpenAiServer();
+	stops.push(() => server.stop());
+	openai = { baseUrl: server.baseUrl, apiKey: server.apiKey };
+}
+
+const { demoSeedSql } = await load('demo/seed.js');
+const demoDir = env.PM_DEMO_DIR ?? path.join(cacheRoot(), 'demo');
+const secrets = {
+	callbackToken: env.PM_CALLBACK_TOKEN ?? 'demo-callback-token',
+	statusUser: env.PM_STATUS_USER ?? 'demo',
+	statusPassword: env.PM_STATUS_PASSWORD ?? 'demo-password',
+};
+say(`starting Postgres and n8n (state in ${demoDir})`);
+const stack = await startStack({
+	dir: demoDir,
+	pgDir: env.PM_POSTGRES_URL ? undefined : path.join(demoDir, 'pg'),
+	postgresUrl: env.PM_POSTGRES_URL,
+	n8nPort: Number(env.PM_N8N_PORT ?? (await freePort())),
+	airflow,
+	teams,
+	openai,
+	secrets,
+	publish: 'triggers',
+	seedSql: world ? demoSeedSql(world.dags) : undefined,
+	log: (m) => say(m.replace(/^\[stack\] /, '')),
+});
+stops.push(() => stack.stop());
+
+async function shutdown(code = 0) {
+	say('stopping');
+	for (const stop of stops.reverse()) await stop().catch(() => {});
+	process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+// an owner account, so the editor opens straight to the workflows (ignored when one exists)
+const owner = { email: 'demo@pipeline-monitor.local', password: 'Demo-password-1', firstName: 'Demo', lastName: 'Operator' };
+await fetch(`${stack.n8nUrl}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) }).catch(() => {});
+
+// --- run the workflows once
+const runOnce = ['pipeline-status-report', 'row-count-monitor', 'heartbeat'].filter((w) => stack.workflowIds[w]);
+for (const name of runOnce) {
+	const started = Date.now();
+	try {
+		const { result } = await executeWorkflowAsync({ ...stack.n8nEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stack.workflowIds[name]);
+		const error = result?.data?.resultData?.error;
+		say(`${name}: ${error ? `failed: ${error.message}` : 'done'} (${Date.now() - started} ms)`);
+	} catch (error) {
+		say(`${name}: could not run: ${error.message.slice(0, 400)}`);
+	}
+}
+if (world && stack.workflowIds['airflow-failure-collector']) {
+	const { demoCallbacks } = await load('demo/callbacks.js');
+	const url = `${stack.n8nUrl}/webhook/pipeline-monitor/airflow-callback`;
+	for (const body of demoCallbacks(world, airflow.baseUrl, 4)) {
+		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [stack.callbackHeader]: secrets.callbackToken }, body: JSON.stringify(body) });
+		say(`Airflow callback for ${body.dag_id}.${body.task_id}: HTTP ${res.status}`);
+	}
+}
+
+// what the runs left in the monitor's database
+{
+	const { default: pg } = await import('pg');
+	const db = new pg.Client({ connectionString: stack.monitorDbUrl });
+	await db.connect();
+	const q = async (sql) => (await db.query(sql)).rows;
+	const lights = await q('SELECT light, count(*)::int AS n FROM pipeline_monitor.lights GROUP BY light ORDER BY light');
+	const events = await q('SELECT kind, count(*)::int AS n, count(notified_at)::int AS carded FROM pipeline_monitor.events GROUP BY kind');
+	const counts = await q(`SELECT table_name, rows, delta, light FROM pipeline_monitor.row_counts WHERE measured_on = (SELECT max(measured_on) FROM pipeline_monitor.row_counts) ORDER BY table_name`);
+	const beat = await q('SELECT ok, checks FROM pipeline_monitor.heartbeats ORDER BY id DESC LIMIT 1');
+	await db.end();
+	const dot = { green: '🟢', yellow: '🟡', red: '🔴', grey: '⚪' };
+	say(`lights: ${lights.map((r) => `${dot[r.light] ?? r.light} ${r.n}`).join('  ') || 'none yet'}`);
+	say(`events: ${events.map((r) => `${r.n} ${r.kind} (${r.carded} posted to Teams)`).join(', ') || 'none yet'}`);
+	for (const r of counts) say(`row count: ${dot[r.light] ?? '  '} ${r.table_name.padEnd(24)} ${String(r.rows).padStart(9)} rows, ${r.delta >= 0 ? '+' : ''}${r.delta} today`);
+	if (beat[0]) say(`heartbeat: ${beat[0].ok ? 'all checks answered' : 'a check failed'}`);
+}
+
+const statusPage = stack.workflowIds['status-page'] ? `${stack.n8nUrl}/webhook/pipeline-monitor/status` : null;
+console.log(`
+Pipeline Monitor demo is running (ready in ${((Date.now() - t0) / 1000).toFixed(0)} s).
+
+  n8n editor        ${stack.n8nUrl}   (login ${owner.email} / ${owner.password})
+  status page       ${statusPage ?? '(workflows/status-page.json not present)'}   (basic auth ${secrets.statusUser} / ${secrets.statusPassword})
+  Teams channel     ${channelUrl ?? '(real Teams webhook)'}
+  Airflow callback  POST ${stack.n8nUrl}/webhook/pipeline-monitor/airflow-callback   (header ${stack.callbackHeader}: ${secrets.callbackToken})
+  Airflow API       ${airflow.baseUrl}
+  model server      ${openai.baseUrl}
+  monitor database  ${stack.monitorDbUrl}
+
+Ctrl-C stops everything; the database stays in ${demoDir} for the next run.`);
+if (env.PM_DEMO_ONCE) await shutdown(0);

@@ -22,11 +22,11 @@ maybe('stack rig and the set-up-database workflow in real n8n', () => {
 			openai: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unused' },
 		});
 	}, 420_000);
-	afterAll(async () => stack?.stop());
+	afterAll(async () => stack?.stop(), 120_000);
 
 	it('runs the setup workflow twice; the schema is at version 1 with every table', async () => {
 		for (let i = 0; i < 2; i++) {
-			const run = stack.execute(stack.workflowIds['setup-database']);
+			const run = await stack.execute(stack.workflowIds['setup-database']);
 			expect(run.result.data.resultData.error).toBeUndefined();
 			expect(outputOf(run, 'Schema version')[0]).toMatchObject({ version: 1 });
 		}

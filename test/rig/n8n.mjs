@@ -87,9 +87,9 @@ export async function n8nEnv({ userFolder, pg, database = 'n8n', port, extra = {
 }
 
 /** One n8n CLI run (`import:workflow`, `execute`, `publish:workflow`, ...). */
-export function n8nCli(env, args, { timeoutMs = 180_000 } = {}) {
+export function n8nCli(env, args, { timeoutMs = 180_000, stdout = 'pipe' } = {}) {
 	const home = ensureN8n();
-	const res = spawnSync(node24Bin(home), [n8nBin(home), ...args], { env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+	const res = spawnSync(node24Bin(home), [n8nBin(home), ...args], { env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20, stdio: ['ignore', stdout, 'pipe'] });
 	return { status: res.status, stdout: res.stdout ?? '', stderr: res.stderr ?? '', error: res.error };
 }
 
@@ -108,14 +108,7 @@ export function importWorkflow(env, workflow) {
 	return obj.id;
 }
 
-/**
- * Executes a workflow with `n8n execute --rawOutput` and returns the parsed run data
- * ({ data: { resultData: { runData, lastNodeExecuted, error? } } }).
- */
-export function executeWorkflow(env, id) {
-	// n8n 2.x prints the raw output through its logger, at level info
-	const res = n8nCli({ ...env, N8N_LOG_LEVEL: 'info' }, ['execute', `--id=${id}`, '--rawOutput']);
-	const out = res.stdout;
+function parseRawOutput(id, status, out, stderr) {
 	const start = out.search(/^\{$/m);
 	let parsed = null;
 	if (start >= 0) {
@@ -125,8 +118,85 @@ export function executeWorkflow(env, id) {
 			parsed = null;
 		}
 	}
-	if (!parsed) throw new Error(`n8n execute --id=${id} gave no JSON (exit ${res.status}): ${res.stderr.slice(-2000)} ${out.slice(-2000)}`);
-	return { status: res.status, result: parsed, stderr: res.stderr };
+	if (!parsed) throw new Error(`n8n execute --id=${id} gave no JSON (exit ${status}): ${stderr.slice(-2000)} ${out.slice(-2000)}`);
+	return { status, result: parsed, stderr };
+}
+
+// n8n 2.x prints the raw output through its logger, at level info, then calls process.exit():
+// into a pipe a large output can be cut short, into a file every write is complete
+const executeArgs = (id) => ['execute', `--id=${id}`, '--rawOutput'];
+const outputFile = () => path.join(os.tmpdir(), `pm-execute-${crypto.randomUUID()}.json`);
+
+/**
+ * Executes a workflow with `n8n execute --rawOutput` and returns the parsed run data
+ * ({ data: { resultData: { runData, lastNodeExecuted, error? } } }). Blocks this process: use
+ * executeWorkflowAsync when servers in this process must answer n8n meanwhile.
+ */
+export function executeWorkflow(env, id) {
+	const file = outputFile();
+	const fd = fs.openSync(file, 'w');
+	let res;
+	try {
+		res = n8nCli({ ...env, N8N_LOG_LEVEL: 'info' }, executeArgs(id), { stdout: fd });
+	} finally {
+		fs.closeSync(fd);
+	}
+	const out = fs.readFileSync(file, 'utf8');
+	fs.rmSync(file, { force: true });
+	return parseRawOutput(id, res.status, out, res.stderr);
+}
+
+/**
+ * The newest `n8n execute` run of a workflow as n8n stored it (execution_data, in flatted form),
+ * for when --rawOutput came out cut short: n8n prints it through an asynchronous logger and then
+ * calls process.exit(), which can drop the end of a large output.
+ */
+async function storedCliRun(env, workflowId, since) {
+	const { default: pg } = await import('pg');
+	const { createRequire } = await import('node:module');
+	const flatted = createRequire(path.join(ensureN8n(), 'node_modules', 'n8n', 'package.json'))('flatted');
+	const client = new pg.Client({
+		host: env.DB_POSTGRESDB_HOST,
+		port: Number(env.DB_POSTGRESDB_PORT),
+		database: env.DB_POSTGRESDB_DATABASE,
+		user: env.DB_POSTGRESDB_USER,
+		password: env.DB_POSTGRESDB_PASSWORD,
+	});
+	await client.connect();
+	try {
+		const { rows } = await client.query(
+			`SELECT e.status, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id
+			  WHERE e."workflowId" = $1 AND e.mode = 'cli' AND e."startedAt" >= $2 ORDER BY e.id DESC LIMIT 1`,
+			[workflowId, new Date(since - 1000)],
+		);
+		return rows[0] ? { status: rows[0].status, data: flatted.parse(rows[0].data) } : null;
+	} finally {
+		await client.end();
+	}
+}
+
+/** executeWorkflow without blocking: for the demo and tests that host the simulators themselves. */
+export async function executeWorkflowAsync(env, id, { timeoutMs = 300_000 } = {}) {
+	const home = ensureN8n();
+	const since = Date.now();
+	const file = outputFile();
+	const fd = fs.openSync(file, 'w');
+	const child = spawn(node24Bin(home), [n8nBin(home), ...executeArgs(id)], { env: { ...env, N8N_LOG_LEVEL: 'info' }, stdio: ['ignore', fd, 'pipe'] });
+	fs.closeSync(fd);
+	let stderr = '';
+	child.stderr.on('data', (d) => (stderr = (stderr + d.toString()).slice(-20_000)));
+	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+	const status = await new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+	clearTimeout(timer);
+	const out = fs.readFileSync(file, 'utf8');
+	fs.rmSync(file, { force: true });
+	try {
+		return parseRawOutput(id, status, out, stderr);
+	} catch (error) {
+		const stored = await storedCliRun(env, id, since);
+		if (!stored) throw error;
+		return { status, result: stored, stderr };
+	}
 }
 
 /** Output items (json) of one node in a run. */
@@ -189,6 +259,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
 		process.exit(2);
 	}
 	const brokerPort = await freePort();
-	const run = executeWorkflow({ ...process.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) }, id);
+	const run = await executeWorkflowAsync({ ...process.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) }, id);
 	process.stdout.write(JSON.stringify(run) + '\n');
 }

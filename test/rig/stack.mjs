@@ -61,7 +61,8 @@ export function applySettings(wf, values) {
 	return wf;
 }
 
-const TRIGGER_TYPES = new Set(['n8n-nodes-base.webhook', 'n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.cron']);
+const WEBHOOK_TYPES = new Set(['n8n-nodes-base.webhook', 'n8n-nodes-base.errorTrigger']);
+const TRIGGER_TYPES = new Set([...WEBHOOK_TYPES, 'n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.cron']);
 const hasTrigger = (wf, types) => wf.nodes.some((n) => types.has(n.type) && !n.disabled);
 const webhookPaths = (wf) => wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled).map((n) => n.parameters.path);
 
@@ -215,8 +216,9 @@ export async function startStack(options) {
 		if (imp.status !== 0) throw new Error(`n8n import:workflow failed: ${imp.stderr || imp.stdout}`);
 
 		const publishMode = options.publish ?? 'webhooks';
+		// n8n 2.x runs an error workflow only when it is published
 		const toPublish = workflows.filter(({ wf }) =>
-			publishMode === 'none' ? false : hasTrigger(wf, publishMode === 'triggers' ? TRIGGER_TYPES : new Set(['n8n-nodes-base.webhook'])),
+			publishMode === 'none' ? false : hasTrigger(wf, publishMode === 'triggers' ? TRIGGER_TYPES : WEBHOOK_TYPES),
 		);
 		for (const { name, wf } of toPublish) {
 			log(`[stack] publishing ${name}`);

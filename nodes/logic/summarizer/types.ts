@@ -1,4 +1,4 @@
-import type { FailureCategory, Severity, SummaryItem } from '../shared/items';
+import type { SummaryItem } from '../shared/items';
 
 /** Where the failure came from, as far as the input tells (all optional). */
 export interface FailureContext {
@@ -10,15 +10,7 @@ export interface FailureContext {
 }
 
 /** The model-facing fields of a summary (what the model must answer, what the heuristic fills). */
-export interface SummaryFields {
-	summary: string;
-	rootCause: string;
-	category: FailureCategory;
-	suggestedAction: string;
-	severity: Severity;
-	transient: boolean;
-	confidence: number;
-}
+export type SummaryFields = Pick<SummaryItem, 'summary' | 'rootCause' | 'category' | 'suggestedAction' | 'severity' | 'transient' | 'confidence'>;
 
 /** What the heuristic could read from the failure window. */
 export interface FailureSignature {

@@ -3,6 +3,7 @@
  * derived from a seed so the same seed gives the same world. Task instances and logs are derived
  * on demand from the run (nothing large is kept per task), so 2,000 DAGs x 24 runs stays small.
  */
+import { prng } from '../prng';
 
 export type RunState = 'queued' | 'running' | 'success' | 'failed';
 export type TaskState = 'success' | 'failed' | 'running' | 'queued' | 'upstream_failed' | 'scheduled' | null;
@@ -55,17 +56,6 @@ export interface SimTask {
 	index: number;
 }
 
-/** mulberry32: small, fast, seedable */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const DOMAINS = ['sales', 'billing', 'crm', 'ads', 'logistics', 'hr', 'finance', 'payments', 'search', 'inventory'];
 const VERBS = ['daily_load', 'hourly_sync', 'etl', 'snapshot', 'aggregate', 'export', 'ingest', 'dedupe'];

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { prng } from '../prng';
 
 export interface CorpusLog {
 	file: string;
@@ -40,17 +41,6 @@ export function loadCorpus(): CorpusLog[] {
 	return labels.logs.map((label) => ({ ...label, bytes: fs.readFileSync(path.join(dir, label.file)) }));
 }
 
-/** A small deterministic PRNG (mulberry32) so the big log is the same on every machine. */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export interface LargeLog {
 	text: string;

@@ -5,6 +5,7 @@
  */
 import type { Cadence } from '../../../nodes/logic/shared/items';
 import { isKoreanHoliday } from '../../../nodes/logic/rowCount/koreanHolidays';
+import { prng } from '../prng';
 
 export interface LabelledTable {
 	table: string;
@@ -16,17 +17,6 @@ export interface LabelledTable {
 	anomalies: Set<string>;
 }
 
-/** mulberry32: small deterministic PRNG */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const DAY_MS = 86_400_000;
 const iso = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);

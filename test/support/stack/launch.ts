@@ -4,7 +4,7 @@
  * process, for jest tests, which cannot import the rig's ES modules. The Airflow simulator, Teams
  * receiver and OpenAI-compatible server are started by the test and passed as URLs.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -44,7 +44,7 @@ export interface Stack {
 	/** production URL of a webhook path */
 	webhook(p: string): string;
 	/** `n8n execute --id=<id> --rawOutput` against the stack's database, parsed */
-	execute(workflowId: string): RunResult;
+	execute(workflowId: string): Promise<RunResult>;
 	/** n8n's server log so far (for failure messages) */
 	n8nLog(): string;
 	stop(): Promise<void>;
@@ -69,7 +69,8 @@ export async function launchStack(options: StackOptions, { timeoutMs = 420_000 }
 		}, timeoutMs);
 		child.stdout!.on('data', (d: Buffer) => {
 			out += d.toString();
-			const line = out.split('\n').find((l) => l.startsWith('STACK_READY '));
+			// the line is long (it carries n8n's environment): parse it only once it is complete
+			const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('STACK_READY '));
 			if (line) {
 				clearTimeout(timer);
 				resolve(JSON.parse(line.slice('STACK_READY '.length)));
@@ -86,15 +87,20 @@ export async function launchStack(options: StackOptions, { timeoutMs = 420_000 }
 		webhook: (p) => `${info.n8nUrl}/webhook/${p.replace(/^\//, '')}`,
 		n8nLog: () => (fs.existsSync(info.n8nLogFile) ? fs.readFileSync(info.n8nLogFile, 'utf8') : ''),
 		execute(workflowId) {
-			const run = spawnSync(process.execPath, [path.join(ROOT, 'test/rig/n8n.mjs'), 'execute', workflowId], {
-				cwd: ROOT,
-				env: info.n8nEnv,
-				encoding: 'utf8',
-				timeout: 240_000,
-				maxBuffer: 256 << 20,
+			// asynchronous: the simulators the test runs in this process must keep answering n8n
+			return new Promise<RunResult>((resolve, reject) => {
+				const run = spawn(process.execPath, [path.join(ROOT, 'test/rig/n8n.mjs'), 'execute', workflowId], { cwd: ROOT, env: info.n8nEnv });
+				let stdout = '';
+				let stderr = '';
+				run.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+				run.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-5000)));
+				const timer = setTimeout(() => run.kill('SIGKILL'), 300_000);
+				run.once('exit', (code) => {
+					clearTimeout(timer);
+					if (code !== 0) return reject(new Error(`n8n execute --id=${workflowId} failed (${code}): ${stderr.slice(-3000)}`));
+					resolve(JSON.parse(stdout.trim().split('\n').pop()!) as RunResult);
+				});
 			});
-			if (run.status !== 0) throw new Error(`n8n execute --id=${workflowId} failed (${run.status}): ${run.stderr.slice(-3000)}`);
-			return JSON.parse(run.stdout.trim().split('\n').pop()!) as RunResult;
 		},
 		async stop() {
 			if (child.exitCode !== null) return;

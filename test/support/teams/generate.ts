@@ -4,20 +4,10 @@
  * cases (Korean, emoji, markup in log text, very long cells, missing fields).
  */
 import type { Light, LightItem, RowCountItem, RunItem, SummaryItem } from '../../../nodes/logic/shared/items';
+import { prng } from '../prng';
 
 const LIGHTS: Light[] = ['green', 'green', 'green', 'yellow', 'red', 'grey'];
 
-/** A small deterministic PRNG (mulberry32) so generated reports are the same every run. */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export interface GenOptions {
 	seed?: number;

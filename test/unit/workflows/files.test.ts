@@ -38,15 +38,14 @@ const CREDENTIALS: Record<string, [string, string]> = {
 	pmStatusPageAuth: ['httpBasicAuth', 'Pipeline Monitor status page'],
 };
 
-/** node type names this package registers: n8n-nodes-pipeline-monitor.<description name> */
+/** node type names this package registers, from each node's codex file (`"node": "<pkg>.<name>"`) */
 function packageNodeTypes(): Set<string> {
-	const names = new Set<string>();
-	for (const rel of pkg.n8n.nodes as string[]) {
-		const src = fs.readFileSync(path.join(ROOT, rel.replace(/^dist\//, '').replace(/\.js$/, '.ts')), 'utf8');
-		const m = src.match(/\bname:\s*'([A-Za-z0-9]+)'/);
-		if (m) names.add(`${pkg.name}.${m[1]}`);
-	}
-	return names;
+	return new Set(
+		(pkg.n8n.nodes as string[]).map((rel) => {
+			const codex = path.join(ROOT, rel.replace(/^dist\//, '').replace(/\.js$/, '.json'));
+			return JSON.parse(fs.readFileSync(codex, 'utf8')).node as string;
+		}),
+	);
 }
 
 describe('workflow files in workflows/', () => {

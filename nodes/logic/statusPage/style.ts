@@ -1,0 +1,73 @@
+/** The page's only stylesheet, inline; the Content-Security-Policy allows exactly this text by its hash. */
+import { createHash } from 'node:crypto';
+
+export const PAGE_CSS = `
+:root{color-scheme:light;--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#f6f8fa;--red:#cf222e;--yellow:#bf8700;--green:#1a7f37;--grey:#8c959f;--blue:#0969da}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans CJK KR","Noto Sans KR","Malgun Gothic",sans-serif;color:var(--ink);background:#fff}
+header{display:flex;flex-wrap:wrap;align-items:baseline;gap:8px 20px;padding:14px 24px;border-bottom:1px solid var(--line);background:var(--bg)}
+header h1{margin:0;font-size:20px}
+header .meta{color:var(--muted);font-size:13px}
+header .lang{margin-left:auto}
+main{padding:8px 24px 24px;max-width:1400px}
+h2{font-size:17px;margin:22px 0 8px}
+h3{font-size:14px;margin:16px 0 6px;color:var(--muted)}
+a{color:var(--blue);text-decoration:none}
+a:hover{text-decoration:underline}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
+th{background:var(--bg);font-weight:600;white-space:nowrap}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.nowrap{white-space:nowrap}
+table.counts{table-layout:fixed}
+table.counts th:nth-child(1){width:30%}table.counts th:nth-child(2){width:11%}table.counts th:nth-child(3){width:9%}table.counts th:nth-child(4){width:22%}table.counts th:nth-child(5){width:16%}table.counts th:nth-child(6){width:12%}
+.dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:baseline}
+.l-red .dot,.dot.l-red{background:var(--red)}
+.l-yellow .dot,.dot.l-yellow{background:var(--yellow)}
+.l-green .dot,.dot.l-green{background:var(--green)}
+.l-grey .dot,.dot.l-grey,.l-none .dot{background:var(--grey)}
+.badge{white-space:nowrap;font-weight:600}
+.l-red{color:var(--red)}.l-yellow{color:var(--yellow)}.l-green{color:var(--green)}.l-grey,.l-none{color:var(--grey)}
+.summary{display:flex;gap:14px;margin:6px 0 10px;font-weight:600}
+.reasons{margin:0;padding-left:16px}
+.muted{color:var(--muted)}
+.strip{display:flex;gap:2px}
+.strip span{width:9px;height:14px;border-radius:2px;background:#eaeef2}
+.strip .s-red{background:var(--red)}.strip .s-yellow{background:var(--yellow)}.strip .s-green{background:var(--green)}.strip .s-grey{background:var(--grey)}
+nav.tabs{display:flex;gap:4px;border-bottom:1px solid var(--line);margin-bottom:8px}
+nav.tabs a{padding:6px 12px;border:1px solid transparent;border-bottom:none;border-radius:6px 6px 0 0;color:var(--ink)}
+nav.tabs a.active{border-color:var(--line);background:#fff;font-weight:600;margin-bottom:-1px}
+form.range{display:flex;gap:10px;align-items:center;margin:8px 0;flex-wrap:wrap}
+form.range input{font:inherit;padding:2px 4px}
+.pager{display:flex;gap:6px;align-items:center;margin:8px 0;flex-wrap:wrap}
+.pager .current{font-weight:700}
+.notice{border:1px solid #d4a72c;background:#fff8c5;padding:8px 12px;border-radius:6px;margin:10px 0}
+.alert{border:1px solid var(--red);background:#ffebe9;padding:8px 12px;border-radius:6px;margin:10px 0}
+.filters{display:flex;gap:10px;flex-wrap:wrap;margin:4px 0}
+.filters a.active{font-weight:700;color:var(--ink)}
+.msg{max-width:560px;overflow-wrap:anywhere;white-space:pre-wrap}
+.spark polyline{stroke:var(--blue)}.spark circle{fill:var(--blue)}
+.spark-red polyline{stroke:var(--red)}.spark-red circle{fill:var(--red)}
+.spark-yellow polyline{stroke:var(--yellow)}.spark-yellow circle{fill:var(--yellow)}
+.spark-grey polyline{stroke:var(--grey)}.spark-grey circle{fill:var(--grey)}
+footer{color:var(--muted);font-size:12px;padding:12px 24px;border-top:1px solid var(--line)}
+`;
+
+const CSS_HASH = createHash('sha256').update(PAGE_CSS, 'utf8').digest('base64');
+
+/**
+ * A policy that lets the page do nothing but show itself: no script at all, no external
+ * resource of any kind, only the inline stylesheet above (by hash) and data: images, forms only
+ * to this same page. Shipped as a <meta> element because n8n replaces a Content-Security-Policy
+ * header set by Respond to Webhook with its own sandbox policy; the browser enforces both.
+ */
+export const PAGE_CSP = [
+	"default-src 'none'",
+	"script-src 'none'",
+	`style-src 'sha256-${CSS_HASH}'`,
+	'img-src data:',
+	"font-src 'none'",
+	"connect-src 'none'",
+	"object-src 'none'",
+	"base-uri 'none'",
+].join('; ');

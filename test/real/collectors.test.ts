@@ -1,0 +1,276 @@
+/**
+ * The failure collectors in real n8n 2.x (test/rig/stack.mjs): workflows/airflow-failure-collector.json
+ * and workflows/n8n-error-collector.json imported unchanged, the package installed as community
+ * package, embedded Postgres with workflows/schema.sql, the OpenAPI-checked Airflow simulator, the
+ * Teams receiver and the OpenAI-compatible server in this process (so faults can be injected).
+ * Run alone: node <n8n node 24> node_modules/jest/bin/jest.js --runTestsByPath test/real/collectors.test.ts
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
+import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
+import { launchStack, type Stack } from '../support/stack/launch';
+import { checkWorkflowsMessage } from '../support/teams/cardSchema';
+import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
+
+jest.setTimeout(240_000);
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
+const AIRFLOW2 = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'callbacks', 'airflow2.json'), 'utf8')) as Record<string, unknown>;
+
+let airflow: Simulator;
+let teams: TeamsReceiver;
+let openai: OpenAiTestServer;
+let stack: Stack;
+let db: Client;
+
+interface EventRow {
+	event_key: string;
+	source: string;
+	kind: string;
+	pipeline: string;
+	run_id: string;
+	task_id: string | null;
+	try_number: number | null;
+	message: string | null;
+	url: string | null;
+	log_url: string | null;
+	summary: string | null;
+	suggested_action: string | null;
+	summarized_by: string | null;
+	fingerprint: string | null;
+	notified_at: Date | null;
+	teams_status: number | null;
+	payload: Record<string, unknown>;
+}
+
+async function post(body: unknown, headers: Record<string, string> = {}, raw?: string): Promise<{ status: number; json: Record<string, unknown>; ms: number; at: number }> {
+	const started = Date.now();
+	const res = await fetch(stack.webhook('pipeline-monitor/airflow-callback'), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', [stack.callbackHeader]: stack.secrets.callbackToken, ...headers },
+		body: raw ?? JSON.stringify(body),
+	});
+	const text = await res.text();
+	let json: Record<string, unknown> = {};
+	try {
+		json = JSON.parse(text) as Record<string, unknown>;
+	} catch {
+		json = { text };
+	}
+	return { status: res.status, json, ms: Date.now() - started, at: Date.now() };
+}
+
+async function rows(where: string, params: unknown[]): Promise<EventRow[]> {
+	return (await db.query<EventRow>(`SELECT * FROM pipeline_monitor.events WHERE ${where} ORDER BY id`, params)).rows;
+}
+
+/** Waits until the event was reported (notified_at or teams_status set), i.e. the slow part ended. */
+async function reported(eventKey: string, timeoutMs = 150_000): Promise<EventRow> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const [row] = await rows('event_key = $1', [eventKey]);
+		if (row && (row.notified_at !== null || row.teams_status !== null)) return row;
+		if (Date.now() > deadline) throw new Error(`event ${eventKey} was not reported within ${timeoutMs} ms: ${JSON.stringify(row)}\n${stack.n8nLog().slice(-3000)}`);
+		await new Promise((r) => setTimeout(r, 300));
+	}
+}
+
+/** Cards whose text mentions `text` (Teams Table escapes markdown, e.g. "_" as "\\_": compared without the escapes). */
+function cardsFor(text: string) {
+	return teams.received.filter((m) => JSON.stringify(m.body).replace(/\\\\/g, '').includes(text));
+}
+
+/** A task that really failed in the simulated Airflow (so its log exists). */
+function failedTask(): { dagId: string; runId: string; taskId: string; tryNumber: number } {
+	for (const run of airflow.world.runs) {
+		if (run.state !== 'failed') continue;
+		const task = airflow.world.tasks(run).find((t) => t.state === 'failed');
+		if (task) return { dagId: run.dagId, runId: run.runId, taskId: task.taskId, tryNumber: task.tryNumber };
+	}
+	throw new Error('the simulated world has no failed task');
+}
+
+beforeAll(async () => {
+	airflow = await startAirflow({ version: 'v2', dags: 6, runsPerDag: 6, seed: 11, auth: { disabled: true }, failureRate: 0.5 } as Parameters<typeof startAirflow>[0]);
+	teams = await startTeamsReceiver({ rateLimit: false });
+	openai = await startOpenAiServer();
+	stack = await launchStack({
+		workflows: ['airflow-failure-collector', 'n8n-error-collector'],
+		airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
+		teams: { webhookUrl: teams.workflowsUrl },
+		openai: { baseUrl: openai.baseUrl, apiKey: openai.apiKey },
+	});
+	db = new Client({ connectionString: stack.monitorDbUrl });
+	await db.connect();
+}, 420_000);
+
+afterAll(async () => {
+	await db?.end().catch(() => undefined);
+	await stack?.stop();
+	await Promise.all([airflow?.stop(), teams?.stop(), openai?.stop()]);
+}, 120_000);
+
+describe('Airflow failure collector', () => {
+	let first: { eventKey: string; body: Record<string, unknown> };
+
+	it('stores a good callback at once, answers 202 before the slow part, then summarizes the fetched log and posts one valid red card', async () => {
+		const t = failedTask();
+		const body = { ...AIRFLOW2, dag_id: t.dagId, run_id: t.runId, task_id: t.taskId, try_number: t.tryNumber, log_url: `${airflow.url}/log?dag_id=${t.dagId}` };
+		const answer = await post(body);
+		expect(answer.status).toBe(202);
+		expect(answer.json).toEqual({ stored: true, eventKey: `airflow|${t.dagId}|${t.runId}|${t.taskId}|${t.tryNumber}` });
+		const eventKey = answer.json.eventKey as string;
+		first = { eventKey, body };
+		// stored before the answer: the row exists right after the 202
+		expect(await rows('event_key = $1', [eventKey])).toHaveLength(1);
+
+		const row = await reported(eventKey);
+		expect(row).toMatchObject({ source: 'airflow', kind: 'failure', pipeline: t.dagId, run_id: t.runId, task_id: t.taskId, try_number: t.tryNumber, summarized_by: 'llm', teams_status: 202 });
+		expect(row.summary).toBeTruthy();
+		expect(row.fingerprint).toMatch(/^fp1:/);
+		expect(row.payload.dag_id).toBe(t.dagId);
+		// the log was fetched from Airflow (the Task Log operation) and sent to the model
+		expect(airflow.requests.some((r) => r.path.includes(`/dags/${t.dagId}/dagRuns/`) && r.path.includes(`/logs/${t.tryNumber}`) && r.status === 200)).toBe(true);
+		expect(airflow.violations).toEqual([]);
+		const cards = cardsFor(t.runId).length ? cardsFor(t.runId) : cardsFor(t.dagId);
+		expect(cards).toHaveLength(1);
+		expect(cards[0].at).toBeGreaterThan(answer.at - 50);
+		expect(cards[0].problems).toEqual([]);
+		expect(checkWorkflowsMessage(cards[0].body)).toEqual({ valid: true, errors: [] });
+		const card = JSON.stringify(cards[0].body);
+		expect(card).toContain('attention'); // the red status
+		expect(card).toContain(t.taskId);
+		expect(card).toContain(`${airflow.url}/log?dag_id=${t.dagId}`);
+	});
+
+	it('answers a duplicate with stored: false and keeps one row and one card', async () => {
+		const before = teams.received.length;
+		const chats = openai.chatRequests().length;
+		const answer = await post(first.body);
+		expect(answer.status).toBe(202);
+		expect(answer.json).toEqual({ stored: false, eventKey: first.eventKey });
+		await new Promise((r) => setTimeout(r, 3000));
+		expect(await rows('event_key = $1', [first.eventKey])).toHaveLength(1);
+		expect(teams.received.length).toBe(before);
+		expect(openai.chatRequests().length).toBe(chats);
+	});
+
+	it.each([
+		['wrong content type', { 'content-type': 'text/plain' }, 'content-type'],
+		['missing dag_id', {}, 'dag_id'],
+	])('answers 400 with the field and the fix for a %s, and stores nothing', async (_name, headers, field) => {
+		const count = (await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.events')).rows[0].n as number;
+		const body = field === 'dag_id' ? { run_id: 'r-missing-dag', task_id: 't' } : { dag_id: 'content_type_dag', run_id: 'r1' };
+		const answer = await post(body, headers as Record<string, string>);
+		expect(answer.status).toBe(400);
+		expect(answer.json).toMatchObject({ stored: false, error: 'invalid_callback', field });
+		expect(String(answer.json.hint).length).toBeGreaterThan(10);
+		expect((await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.events')).rows[0].n).toBe(count);
+	});
+
+	it('answers 400 for an oversized body, and n8n itself refuses invalid JSON (422) before the workflow', async () => {
+		const big = await post({ dag_id: 'big_dag', run_id: 'r1', exception: 'x'.repeat(60_000), padding: 'y'.repeat(250_000) });
+		expect(big.status).toBe(400);
+		expect(big.json).toMatchObject({ field: 'body', problem: 'is larger than 262144 bytes' });
+		const bad = await post(undefined, {}, '{"dag_id": "bad_json", ');
+		expect(bad.status).toBe(422);
+		expect(await rows("pipeline IN ('big_dag', 'bad_json')", [])).toHaveLength(0);
+	});
+
+	it('refuses a callback without the token or with a wrong one', async () => {
+		const none = await fetch(stack.webhook('pipeline-monitor/airflow-callback'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dag_id: 'noauth', run_id: 'r' }) });
+		const wrong = await post({ dag_id: 'noauth', run_id: 'r' }, { [stack.callbackHeader]: 'not-the-token' });
+		expect([401, 403]).toContain(none.status);
+		expect([401, 403]).toContain(wrong.status);
+		expect(await rows("pipeline = 'noauth'", [])).toHaveLength(0);
+	});
+
+	it('stores SQL and <script> in free-text fields as plain text, and the card stays valid', async () => {
+		const evil = "'); DROP TABLE pipeline_monitor.events; -- <script>alert('x')</script> {{ $env.HOME }}";
+		const answer = await post({ dag_id: 'unknown_dag_evil', run_id: `manual__${evil}`, task_id: 'step', try_number: 1, exception: `ValueError: ${evil}` });
+		expect(answer.status).toBe(202);
+		const row = await reported(answer.json.eventKey as string);
+		expect(row.run_id).toBe(`manual__${evil}`);
+		expect(row.message).toBe(`ValueError: ${evil}`);
+		const card = cardsFor('unknown_dag_evil');
+		expect(card).toHaveLength(1);
+		expect(checkWorkflowsMessage(card[0].body).valid).toBe(true);
+		expect((await db.query("SELECT to_regclass('pipeline_monitor.events') AS t")).rows[0].t).toBe('pipeline_monitor.events');
+	});
+
+	it('reports an unknown DAG with the callback text, and reuses the cached summary for the same fingerprint (no second model request)', async () => {
+		const body = { dag_id: 'unknown_dag', task_id: 'load', try_number: 1, exception: 'KeyError: column customer_id not found in staging.customers' };
+		const a = await post({ ...body, run_id: 'manual__run_a' });
+		const rowA = await reported(a.json.eventKey as string);
+		expect(rowA.summarized_by).toBe('llm');
+		expect(airflow.requests.some((r) => r.path.includes('/dags/unknown_dag/') && r.status === 404)).toBe(true);
+		const chats = openai.chatRequests().length;
+		const b = await post({ ...body, run_id: 'manual__run_b' });
+		const rowB = await reported(b.json.eventKey as string);
+		expect(rowB.fingerprint).toBe(rowA.fingerprint);
+		expect(rowB.summarized_by).toBe('cache');
+		expect(rowB.summary).toBe(rowA.summary);
+		expect(openai.chatRequests().length).toBe(chats);
+		const cache = await db.query('SELECT hits FROM pipeline_monitor.summaries WHERE fingerprint = $1', [rowA.fingerprint]);
+		expect(cache.rows).toEqual([{ hits: 2 }]);
+		expect(cardsFor('manual__run_b').length + cardsFor('unknown_dag').length).toBeGreaterThanOrEqual(2);
+	});
+
+	it('still stores and reports with a rule-based summary when the model server fails', async () => {
+		openai.setDefault({ kind: 'serverError' });
+		try {
+			const answer = await post({ dag_id: 'model_down_dag', run_id: 'manual__m1', task_id: 'score', try_number: 1, exception: 'MemoryError: Unable to allocate 12.0 GiB for an array' });
+			expect(answer.status).toBe(202);
+			const row = await reported(answer.json.eventKey as string);
+			expect(row.summarized_by).toBe('heuristic');
+			expect(row.summary).toBeTruthy();
+			expect(row.teams_status).toBe(202);
+			// a rule-based summary is not cached: the model is asked again once it is back
+			expect((await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.summaries WHERE fingerprint = $1', [row.fingerprint])).rows[0].n).toBe(0);
+		} finally {
+			openai.setDefault({ kind: 'good' });
+		}
+	});
+
+	it('still stores and reports with the callback text when Airflow is down (after the node gives up retrying)', async () => {
+		const t = failedTask();
+		airflow.inject({ kind: 'status', status: 503, path: '/logs/', times: 10_000 });
+		const answer = await post({ ...AIRFLOW2, dag_id: t.dagId, run_id: `${t.runId}_outage`, task_id: t.taskId, try_number: 1, exception: 'ConnectionError: warehouse unreachable (outage test)' });
+		expect(answer.status).toBe(202);
+		expect(answer.ms).toBeLessThan(10_000);
+		const row = await reported(answer.json.eventKey as string, 200_000);
+		expect(row.summary).toBeTruthy();
+		expect(row.teams_status).toBe(202);
+		expect(airflow.requests.filter((r) => r.path.includes('_outage') && r.status === 503).length).toBeGreaterThan(1);
+	});
+});
+
+
+describe('n8n error collector', () => {
+	it('stores a failed production execution of a workflow whose error workflow it is (the Airflow collector itself), with the execution link', async () => {
+		// n8n 2.x runs an error workflow only when it is published (loadErrorWorkflowData reads its
+		// active version): the stack publishes it with the webhooks, before n8n starts
+		expect(stack.published).toContain('n8n-error-collector');
+		// break the Airflow collector after its answer: its summary lookup fails, the run fails, n8n starts the error workflow
+		await db.query('ALTER TABLE pipeline_monitor.summaries RENAME TO summaries_away');
+		let row: EventRow | undefined;
+		try {
+			const answer = await post({ dag_id: 'breaks_the_collector', run_id: 'manual__b1', task_id: 't', try_number: 1, exception: 'RuntimeError: boom' });
+			expect(answer.status).toBe(202);
+			const deadline = Date.now() + 90_000;
+			while (!row) {
+				if (Date.now() > deadline) throw new Error(`no n8n event: ${stack.n8nLog().slice(-4000)}`);
+				await new Promise((r) => setTimeout(r, 300));
+				[row] = await rows("source = 'n8n' AND event_key LIKE 'n8n|pmAirflowCollect|%'", []);
+			}
+		} finally {
+			await db.query('ALTER TABLE pipeline_monitor.summaries_away RENAME TO summaries');
+		}
+		expect(row).toMatchObject({ kind: 'failure', pipeline: 'Pipeline Monitor: Airflow failure collector', task_id: 'Find Known Summary' });
+		expect(row.message).toContain('summaries');
+		expect(row.url).toMatch(/\/workflow\/pmAirflowCollect\/executions\/\d+$/);
+		expect(row.event_key).toBe(`n8n|pmAirflowCollect|${row.run_id}|Find Known Summary|1`);
+	});
+});

@@ -1,0 +1,274 @@
+/**
+ * The scheduled report workflows in real n8n 2.x (workflows/*.json imported unchanged): pipeline
+ * status report (daily), status changes (hourly), row-count monitor and heartbeat, against the
+ * Airflow simulator (Airflow 3 API), the local Teams receiver and the embedded monitor Postgres.
+ * Each is run with `n8n execute`; the rows in Postgres and the cards Teams received are asserted.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
+import type { SimRun } from '../support/airflow/world';
+import { launchStack, type RunResult, type Stack } from '../support/stack/launch';
+import { checkWorkflowsMessage } from '../support/teams/cardSchema';
+import { startTeamsReceiver, type ReceivedMessage, type TeamsReceiver } from '../support/teams/receiver';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ready = fs.existsSync(path.join(ROOT, 'dist', 'nodes'));
+const maybe = ready ? describe : describe.skip;
+if (!ready) console.warn('[real tier] skipped: dist/ missing; run `npm run build` first');
+
+const MIN = 60_000;
+
+const execute = (stack: Stack, workflowId: string): Promise<RunResult> => stack.execute(workflowId);
+
+const ranNodes = (run: RunResult) => Object.keys(run.result.data.resultData.runData);
+const nodeError = (run: RunResult, node: string) => run.result.data.resultData.runData[node]?.[0]?.error?.message;
+
+/** Text of every TextBlock/RichText in a received card, to search in. */
+const cardText = (m: ReceivedMessage) => JSON.stringify(m.body).replace(/\\\\/g, ''); // without markdown escapes (demo.missing\\_table)
+
+/** Makes a DAG's runs regular: all successful, 10 minutes long, starting 5 s after they were due. */
+function steadyRuns(runs: SimRun[]): void {
+	for (const r of runs) {
+		r.state = 'success';
+		r.startDate = r.runAfter + 5_000;
+		r.endDate = r.startDate + 10 * MIN;
+		r.updatedAt = r.endDate;
+	}
+}
+
+const runsOf = (sim: Simulator, dagId: string) => sim.world.runs.filter((r) => r.dagId === dagId).sort((a, b) => b.runAfter - a.runAfter);
+
+maybe('report workflows in real n8n: status report, status changes, row-count monitor, heartbeat', () => {
+	let sim: Simulator;
+	let teams: TeamsReceiver;
+	let stack: Stack;
+	let db: Client;
+	let dags: { green: string; red: string; late: string };
+
+	beforeAll(async () => {
+		sim = await startAirflow({ version: 'v2', dags: 8, runsPerDag: 24, seed: 11 });
+		const [g, r, l] = sim.world.dags.slice(0, 3).map((d) => d.dagId);
+		dags = { green: g, red: r, late: l };
+		for (const id of [g, r, l]) steadyRuns(runsOf(sim, id));
+		// red: the newest run failed; late: the newest run has been running for 30 min, 5 min expected
+		const lastRed = runsOf(sim, r)[0];
+		lastRed.state = 'failed';
+		const lastLate = runsOf(sim, l)[0];
+		lastLate.state = 'running';
+		lastLate.startDate = Date.now() - 30 * MIN;
+		lastLate.endDate = null;
+
+		teams = await startTeamsReceiver({ rateLimit: false });
+		const seedSql = `
+			INSERT INTO pipeline_monitor.pipelines (pipeline, service, schedule, timezone, expected_duration_min, owner) VALUES
+			  ('${g}', 'airflow', NULL, 'Asia/Seoul', 30, 'data-eng'),
+			  ('${r}', 'airflow', NULL, 'Asia/Seoul', 30, 'data-eng'),
+			  ('${l}', 'airflow', NULL, 'Asia/Seoul', 5, 'analytics'),
+			  ('ghost_dag', 'airflow', '0 6 * * *', 'Asia/Seoul', NULL, 'nobody'),
+			  ('CRM nightly sync', 'n8n', '0 2 * * *', 'Asia/Seoul', NULL, 'crm');
+			INSERT INTO pipeline_monitor.pipelines (pipeline, service, enabled) VALUES ('${sim.world.dags[3].dagId}', 'airflow', false);
+			INSERT INTO pipeline_monitor.events (event_key, source, kind, pipeline, run_id, state, started_at, ended_at, url)
+			VALUES ('n8n|CRM nightly sync|501', 'n8n', 'failure', 'CRM nightly sync', '501', 'error', now() - interval '2 hours', now() - interval '2 hours' + interval '40 seconds', 'http://localhost:5678/workflow/abc/executions/501');
+
+			CREATE SCHEMA demo;
+			CREATE TABLE demo.orders (id serial PRIMARY KEY, amount int);
+			INSERT INTO demo.orders (amount) SELECT g FROM generate_series(1, 2000) AS g;
+			CREATE TABLE demo.events (id serial PRIMARY KEY);
+			INSERT INTO demo.events SELECT FROM generate_series(1, 5000);
+			CREATE TABLE demo.customers (id serial PRIMARY KEY);
+			INSERT INTO demo.customers SELECT FROM generate_series(1, 300);
+			ANALYZE demo.customers;
+			INSERT INTO pipeline_monitor.monitored_tables (table_name, cadence, count_mode) VALUES
+			  ('demo.orders', 'regular', 'exact'),
+			  ('demo.events', 'regular', 'exact'),
+			  ('demo.customers', 'regular', 'estimate'),
+			  ('demo.missing_table', 'regular', 'exact');
+			-- 14 days of history: orders grow 100 a day (today's 2000 is on track), events grow 300 a
+			-- day and reached 5000 yesterday (today: no new rows)
+			INSERT INTO pipeline_monitor.row_counts (table_name, measured_on, measured_at, rows)
+			SELECT 'demo.orders', d, d + time '08:00', 2000 - 100 * g
+			FROM generate_series(1, 14) AS g, LATERAL (SELECT (now() AT TIME ZONE 'Asia/Seoul')::date - g AS d) AS x;
+			INSERT INTO pipeline_monitor.row_counts (table_name, measured_on, measured_at, rows)
+			SELECT 'demo.events', d, d + time '08:00', 5000 - 300 * (g - 1)
+			FROM generate_series(1, 14) AS g, LATERAL (SELECT (now() AT TIME ZONE 'Asia/Seoul')::date - g AS d) AS x;
+		`;
+		stack = await launchStack({
+			workflows: ['pipeline-status-report', 'pipeline-status-changes', 'row-count-monitor', 'heartbeat'],
+			airflow: { baseUrl: sim.url, apiVersion: 'v2', authType: 'token', username: 'admin', password: 'admin' },
+			teams: { webhookUrl: teams.workflowsUrl },
+			openai: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unused' },
+			seedSql,
+			publish: 'none',
+		});
+		db = new Client({ connectionString: stack.monitorDbUrl });
+		await db.connect();
+	}, 420_000);
+
+	afterAll(async () => {
+		await db?.end();
+		await stack?.stop();
+		await teams?.stop();
+		await sim?.stop();
+	}, 120_000);
+
+	const lights = async () =>
+		Object.fromEntries((await db.query('SELECT pipeline, light FROM pipeline_monitor.lights ORDER BY pipeline')).rows.map((r) => [r.pipeline, r.light]));
+
+	it('daily status report: lights and history stored, one schema-valid Teams table with every pipeline and the status-page link', async () => {
+		teams.clear();
+		const run = await execute(stack, 'pmStatusReport01');
+		expect(run.result.data.resultData.error).toBeUndefined();
+		expect(await lights()).toEqual({
+			[dags.green]: 'green',
+			[dags.red]: 'red',
+			[dags.late]: 'yellow',
+			ghost_dag: 'grey',
+			'CRM nightly sync': 'red',
+		});
+		const history = await db.query('SELECT pipeline, light, previous_light FROM pipeline_monitor.light_history');
+		expect(history.rows).toHaveLength(5);
+		expect(history.rows.every((r) => r.previous_light === null)).toBe(true);
+
+		const posted = teams.posted();
+		expect(posted).toHaveLength(1);
+		expect(checkWorkflowsMessage(posted[0].body)).toEqual({ valid: true, errors: [] });
+		const text = cardText(posted[0]);
+		for (const p of [dags.green, dags.red, dags.late, 'ghost_dag', 'CRM nightly sync']) expect(text).toContain(p);
+		expect(text).not.toContain(sim.world.dags[3].dagId); // disabled
+		expect(text).toContain('파이프라인 현황');
+		expect(text).toContain('pipeline-monitor/status');
+		// Airflow was asked once for the runs of the configured DAGs (plus the token)
+		expect(sim.violations).toEqual([]);
+	}, 240_000);
+
+	it('a second report adds one history row per pipeline, never a duplicate; the store statement is idempotent', async () => {
+		const run = await execute(stack, 'pmStatusReport01');
+		expect(run.result.data.resultData.error).toBeUndefined();
+		const history = await db.query('SELECT pipeline, evaluated_at, previous_light, light FROM pipeline_monitor.light_history ORDER BY evaluated_at');
+		expect(history.rows).toHaveLength(10);
+		const keys = new Set(history.rows.map((r) => `${r.pipeline}|${(r.evaluated_at as Date).toISOString()}`));
+		expect(keys.size).toBe(10);
+		expect(history.rows.slice(5).every((r) => r.previous_light === r.light)).toBe(true);
+
+		// the workflow's own store statement, replayed with the last evaluation: no new history row, lights unchanged
+		const wf = JSON.parse(fs.readFileSync(path.join(ROOT, 'workflows/pipeline-status-report.json'), 'utf8'));
+		const sql = wf.nodes.find((n: { name: string }) => n.name === 'Store lights and history').parameters.query as string;
+		const last = await db.query('SELECT pipeline, light, reasons, last_run AS "lastRun", url, evaluated_at AS "evaluatedAt" FROM pipeline_monitor.lights');
+		const replay = await db.query(sql, [JSON.stringify(last.rows)]);
+		expect(replay.rows[0]).toEqual({ lightsStored: 5, historyRowsAdded: 0 });
+		expect((await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.light_history')).rows[0].n).toBe(10);
+		// an older evaluation never overwrites a newer light
+		const older = last.rows.map((r) => ({ ...r, light: 'green', evaluatedAt: new Date(Date.parse(r.evaluatedAt) - 3600_000).toISOString() }));
+		const stale = await db.query(sql, [JSON.stringify(older)]);
+		expect(stale.rows[0].lightsStored).toBe(0);
+		expect((await lights())[dags.red]).toBe('red');
+	}, 240_000);
+
+	it('hourly changes: posts nothing when nothing changed, then only the pipelines whose light changed', async () => {
+		teams.clear();
+		const quiet = await execute(stack, 'pmStatusChanges1');
+		expect(quiet.result.data.resultData.error).toBeUndefined();
+		expect(teams.received).toHaveLength(0);
+		expect(ranNodes(quiet)).not.toContain('Store changed lights');
+		expect(ranNodes(quiet)).not.toContain('Post changes to Teams');
+
+		// the failed DAG is fixed by a new successful run; the green one fails
+		const redRuns = runsOf(sim, dags.red);
+		redRuns[0].state = 'success';
+		const greenRuns = runsOf(sim, dags.green);
+		greenRuns[0].state = 'failed';
+		const historyBefore = (await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.light_history')).rows[0].n;
+
+		const run = await execute(stack, 'pmStatusChanges1');
+		expect(run.result.data.resultData.error).toBeUndefined();
+		expect(await lights()).toMatchObject({ [dags.green]: 'red', [dags.red]: 'green', [dags.late]: 'yellow' });
+		const added = await db.query('SELECT pipeline, light, previous_light FROM pipeline_monitor.light_history ORDER BY id DESC LIMIT 2');
+		expect((await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.light_history')).rows[0].n).toBe(historyBefore + 2);
+		expect(Object.fromEntries(added.rows.map((r) => [r.pipeline, [r.previous_light, r.light]]))).toEqual({
+			[dags.green]: ['green', 'red'],
+			[dags.red]: ['red', 'green'],
+		});
+		const changedAt = await db.query('SELECT pipeline, changed_at = evaluated_at AS just_changed FROM pipeline_monitor.lights');
+		const just = Object.fromEntries(changedAt.rows.map((r) => [r.pipeline, r.just_changed]));
+		expect(just[dags.green]).toBe(true);
+		expect(just[dags.late]).toBe(false);
+
+		const posted = teams.posted();
+		expect(posted).toHaveLength(1);
+		expect(checkWorkflowsMessage(posted[0].body)).toEqual({ valid: true, errors: [] });
+		const text = cardText(posted[0]);
+		expect(text).toContain('파이프라인 상태 변경');
+		expect(text).toContain(dags.green);
+		expect(text).toContain(dags.red);
+		expect(text).not.toContain(dags.late);
+		expect(text).not.toContain('ghost_dag');
+	}, 240_000);
+
+	it('row-count monitor: exact and estimated counts stored with deltas and verdicts, a missing table fails alone, two cards', async () => {
+		teams.clear();
+		const run = await execute(stack, 'pmRowCountMonit1');
+		expect(run.result.data.resultData.error).toBeUndefined();
+		const today = await db.query(
+			`SELECT table_name, rows::int, delta::int, light, estimated, reason->>'code' AS code FROM pipeline_monitor.row_counts
+			 WHERE measured_on = (now() AT TIME ZONE 'Asia/Seoul')::date ORDER BY table_name`,
+		);
+		const byTable = Object.fromEntries(today.rows.map((r) => [r.table_name, r]));
+		expect(Object.keys(byTable)).toEqual(['demo.customers', 'demo.events', 'demo.orders']);
+		expect(byTable['demo.orders']).toMatchObject({ rows: 2000, delta: 100, light: 'green', estimated: false });
+		expect(byTable['demo.events']).toMatchObject({ rows: 5000, delta: 0, light: 'red', estimated: false });
+		expect(byTable['demo.customers']).toMatchObject({ rows: 300, light: 'grey', estimated: true });
+
+		const posted = teams.posted();
+		expect(posted).toHaveLength(2);
+		for (const m of posted) expect(checkWorkflowsMessage(m.body)).toEqual({ valid: true, errors: [] });
+		const daily = posted.find((m) => cardText(m).includes('일일 적재 건수'))!;
+		const anomalies = posted.find((m) => cardText(m).includes('적재 건수 이상'))!;
+		expect(daily).toBeDefined();
+		expect(anomalies).toBeDefined();
+		for (const t of ['demo.orders', 'demo.events', 'demo.customers', 'demo.missing_table']) expect(cardText(daily)).toContain(t);
+		expect(cardText(anomalies)).toContain('demo.events');
+		expect(cardText(anomalies)).toContain('demo.missing_table does not exist');
+		expect(cardText(anomalies)).not.toContain('demo.orders');
+
+		// same day again: still one row per table and day
+		const again = await execute(stack, 'pmRowCountMonit1');
+		expect(again.result.data.resultData.error).toBeUndefined();
+		const n = await db.query(`SELECT count(*)::int AS n FROM pipeline_monitor.row_counts WHERE measured_on = (now() AT TIME ZONE 'Asia/Seoul')::date`);
+		expect(n.rows[0].n).toBe(3);
+		expect((await db.query(`SELECT delta::int FROM pipeline_monitor.row_counts WHERE table_name = 'demo.orders' ORDER BY measured_on DESC LIMIT 1`)).rows[0].delta).toBe(100);
+	}, 300_000);
+
+	it('heartbeat: all alive, then Airflow broken: still checks the rest, stores the row and posts naming Airflow', async () => {
+		teams.clear();
+		const ok = await execute(stack, 'pmHeartbeat00001');
+		expect(ok.result.data.resultData.error).toBeUndefined();
+		let row = (await db.query('SELECT ok, checks FROM pipeline_monitor.heartbeats ORDER BY id DESC LIMIT 1')).rows[0];
+		expect(row.ok).toBe(true);
+		expect(row.checks.map((c: { name: string; ok: boolean }) => [c.name, c.ok])).toEqual([
+			['Airflow', true],
+			['데이터베이스', true],
+			['Teams webhook', true],
+		]);
+		expect(teams.posted()).toHaveLength(1);
+		expect(checkWorkflowsMessage(teams.posted()[0].body)).toEqual({ valid: true, errors: [] });
+		expect(cardText(teams.posted()[0])).toContain('모니터링 정상 작동 중');
+
+		teams.clear();
+		sim.inject({ kind: 'status', status: 503, path: '/monitor/health', times: Infinity });
+		const broken = await execute(stack, 'pmHeartbeat00001');
+		expect(broken.result.data.resultData.error).toBeUndefined();
+		expect(nodeError(broken, 'Check Airflow')).toBeUndefined(); // continued with an error item
+		row = (await db.query('SELECT ok, checks FROM pipeline_monitor.heartbeats ORDER BY id DESC LIMIT 1')).rows[0];
+		expect(row.ok).toBe(false);
+		const checks = Object.fromEntries(row.checks.map((c: { name: string; ok: boolean; message: string }) => [c.name, c]));
+		expect(checks.Airflow.ok).toBe(false);
+		expect(checks.Airflow.message).toMatch(/temporarily unable to handle the request/); // the simulator's 503 detail
+		expect(checks['데이터베이스'].ok).toBe(true);
+		expect(checks['Teams webhook'].ok).toBe(true);
+		expect(teams.posted()).toHaveLength(1);
+		expect(checkWorkflowsMessage(teams.posted()[0].body)).toEqual({ valid: true, errors: [] });
+		expect(cardText(teams.posted()[0])).toContain('모니터링 작동 중, 확인 필요: Airflow');
+	}, 300_000);
+});

@@ -1,0 +1,187 @@
+/**
+ * The status page workflow in real n8n 2.x: imported unchanged from workflows/, published, served
+ * at /webhook/pipeline-monitor/status behind basic auth, reading a seeded monitor database that
+ * holds hostile strings. Then the page in headless Chromium: no planted script runs, no console
+ * errors; the README screenshot is taken from the Korean page (after the hostile rows are removed).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DateTime } from 'luxon';
+import { Client } from 'pg';
+import { launchStack, type Stack } from '../support/stack/launch';
+import { chromiumMissing, visitHtml, visitStatusPage } from '../support/statusPage/browser';
+import { REMOVE_HOSTILE_SQL, seedSql } from '../support/statusPage/fixtures';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ready = fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'StatusPage'));
+if (!ready) console.warn('SKIPPED status page e2e: run `npm run build` first');
+const maybe = ready ? describe : describe.skip;
+const missingChromium = chromiumMissing();
+if (missingChromium) console.warn(`SKIPPED status page Chromium checks: ${missingChromium}`);
+const withChromium = missingChromium ? it.skip : it;
+const SCREENSHOT = path.join(ROOT, 'docs', 'img', 'status-page.png');
+
+maybe('status page workflow in real n8n', () => {
+	let stack: Stack;
+	let url: string;
+	let auth: string;
+	const now = DateTime.now();
+	const today = now.setZone('Asia/Seoul').toISODate()!;
+
+	async function get(query = '', authorization: string | null = auth) {
+		const res = await fetch(`${url}${query}`, { headers: authorization ? { authorization } : {} });
+		return { status: res.status, headers: res.headers, body: await res.text() };
+	}
+	async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
+		const db = new Client({ connectionString: stack.monitorDbUrl });
+		await db.connect();
+		try {
+			return (await db.query(text)).rows as T[];
+		} finally {
+			await db.end();
+		}
+	}
+	const eventRows = (body: string) => (body.match(/<tr class="event">/g) ?? []).length;
+
+	beforeAll(async () => {
+		stack = await launchStack({
+			workflows: ['status-page'],
+			airflow: { baseUrl: 'http://127.0.0.1:9/', apiVersion: 'v2', authType: 'none' },
+			teams: { webhookUrl: 'http://127.0.0.1:9/workflows/x' },
+			openai: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unused' },
+			seedSql: seedSql({ now }),
+		});
+		url = stack.webhook('pipeline-monitor/status');
+		auth = `Basic ${Buffer.from(`${stack.secrets.statusUser}:${stack.secrets.statusPassword}`).toString('base64')}`;
+	}, 420_000);
+	afterAll(async () => stack?.stop(), 120_000);
+
+	it('refuses requests without or with wrong credentials (401), serves HTML with them', async () => {
+		expect((await get('', null)).status).toBe(401);
+		const wrong = `Basic ${Buffer.from(`${stack.secrets.statusUser}:wrong-${stack.secrets.statusPassword}`).toString('base64')}`;
+		expect((await get('', wrong)).status).toBe(401);
+		expect((await get('', 'Bearer x')).status).toBe(401);
+		const ok = await get();
+		expect(ok.status).toBe(200);
+		expect(ok.headers.get('content-type')).toBe('text/html; charset=utf-8');
+		expect(ok.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(ok.headers.get('cache-control')).toBe('no-store');
+		// n8n puts its sandbox policy on every webhook response; the page adds its own, stricter one
+		expect(ok.headers.get('content-security-policy')).toMatch(/^sandbox /);
+		expect(ok.body).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; script-src &#39;none&#39;/);
+		expect(ok.body).toContain('<html lang="ko">');
+		expect(ok.body).not.toContain(stack.secrets.statusPassword);
+	}, 60_000);
+
+	it('shows every pipeline with its light, schedule, deadline, owner and reasons, escaped', async () => {
+		const { body } = await get();
+		for (const p of ['sales_daily', 'crm_sync', 'ad_spend_import', 'billing_export', 'finance_close']) expect(body).toContain(`>${p}</a>`);
+		expect(body).toContain('0 6 * * * (Asia/Seoul)');
+		expect(body).toContain('07:30');
+		expect(body).toContain('김데이터');
+		expect(body).toContain('3회 연속 실패');
+		expect(body).toMatch(/실패 3.*주의 2.*데이터 없음 1.*정상 2/s);
+		// hostile values: shown as text, never as markup or links
+		expect(body).not.toMatch(/<script/i);
+		expect(body).not.toContain('onerror="');
+		expect(body).not.toContain('onmouseover="');
+		expect(body).not.toMatch(/<a [^>]*href="(?!https?:\/\/|\?)/i);
+		expect(body).toContain('evil&lt;script&gt;window.__pwned=1&lt;/script&gt;');
+		expect(body).toContain('&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;');
+		expect(body).toContain('x&#39;); DROP TABLE pipeline_monitor.events; --');
+		// the failure log of crm_sync links to Airflow
+		expect(body).toContain('href="http://airflow.local:8080/dags/crm_sync/grid?task_id=extract_customers&amp;tab=logs"');
+	}, 60_000);
+
+	it('pages the failures tab (35 in two weeks, 25 per page); a page past the end shows the last page', async () => {
+		const first = await get();
+		expect(first.body).toContain('실패 (35)');
+		expect(first.body).toContain('경고 (2)');
+		expect(first.body).toContain('성공 (1)');
+		expect(first.body).toContain('1 / 2 페이지 (총 35건)');
+		expect(eventRows(first.body)).toBe(25);
+		const second = await get('?page=2');
+		expect(eventRows(second.body)).toBe(10);
+		expect(second.body).toContain('rel="prev"');
+		const past = await get('?page=99');
+		expect(past.status).toBe(200);
+		expect(past.body).toContain('99 페이지는 범위를 벗어나 마지막 페이지를 표시합니다.');
+		expect(eventRows(past.body)).toBe(10);
+	}, 60_000);
+
+	it('tabs and date range select the events', async () => {
+		const warnings = await get('?tab=warning');
+		expect(eventRows(warnings.body)).toBe(2);
+		expect(warnings.body).toContain('예상 종료보다 42분 늦게 성공');
+		expect(warnings.body).not.toContain('CRM DB 연결 시간 초과');
+		expect(eventRows((await get('?tab=success')).body)).toBe(1);
+		const old = DateTime.fromISO(today).minus({ days: 25 }).toISODate();
+		expect((await get()).body).not.toContain('20일 전 실패');
+		const wide = await get(`?from=${old}&to=${today}&page=2`);
+		expect(wide.body).toContain('20일 전 실패');
+		expect(wide.body).toContain('(총 36건)');
+		const none = await get('?from=2020-01-01&to=2020-01-31');
+		expect(none.body).toContain('선택한 기간에 해당하는 이벤트가 없습니다.');
+	}, 60_000);
+
+	it('row counts: 30-day sparklines grouped by cadence, filterable', async () => {
+		const { body } = await get();
+		expect([...body.matchAll(/data-cadence="([a-z_]+)"/g)].map((m) => m[1])).toEqual(['regular', 'regular_holiday', 'monthly', 'irregular']);
+		expect(body.match(/<svg class="spark/g)).toHaveLength(7);
+		expect(body).toContain('평소보다 적게 적재됨');
+		const monthly = await get('?cadence=monthly');
+		expect([...monthly.body.matchAll(/data-cadence="([a-z_]+)"/g)].map((m) => m[1])).toEqual(['monthly']);
+	}, 60_000);
+
+	it('English with lang=en, another zone with tz=', async () => {
+		const en = await get('?lang=en&tz=UTC');
+		expect(en.body).toContain('<html lang="en">');
+		expect(en.body).toContain('Pipeline status');
+		expect(en.body).toContain('Failed (35)');
+		expect(en.body).toContain('UTC (UTC+00:00)');
+	}, 60_000);
+
+	it('bad parameters: 400 with the reason, or a notice; nothing reaches SQL', async () => {
+		const before = await sql<{ n: number }>('SELECT count(*)::int AS n FROM pipeline_monitor.events');
+		const bad = await get(`?page=0&from=${encodeURIComponent("2026-01-01'; DROP TABLE pipeline_monitor.events; --")}`);
+		expect(bad.status).toBe(400);
+		expect(bad.headers.get('content-type')).toBe('text/html; charset=utf-8');
+		expect(bad.body).toContain('잘못된 요청 (400)');
+		expect(bad.body).toContain('<code>page</code> = <code>0</code>');
+		expect(bad.body).toContain('2026-01-01&#39;; DROP TABLE');
+		const badTz = await get(`?lang=en&tz=${encodeURIComponent("UTC' OR 1=1 --")}`);
+		expect(badTz.status).toBe(400);
+		expect(badTz.body).toContain('Bad request (400)');
+		expect((await get('?page=1&page=2')).status).toBe(400);
+		const notice = await get('?tab=%3Cscript%3Ealert(1)%3C%2Fscript%3E');
+		expect(notice.status).toBe(200);
+		expect(notice.body).toContain('알 수 없는 탭 값 &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;');
+		expect(await sql('SELECT count(*)::int AS n FROM pipeline_monitor.events')).toEqual(before);
+	}, 60_000);
+
+	withChromium('in headless Chromium: no planted script runs, no console errors, links only http(s)', async () => {
+		const visit = await visitStatusPage(url, { username: stack.secrets.statusUser, password: stack.secrets.statusPassword });
+		expect(visit.status).toBe(200);
+		expect(visit.pwned).toBeUndefined();
+		expect(visit.pageErrors).toEqual([]);
+		expect(visit.consoleErrors).toEqual([]);
+		expect(visit.text).toContain('evil<script>window.__pwned=1</script>');
+		expect(visit.links.filter((l) => !/^https?:\/\//.test(l))).toEqual([]);
+		// the page's own policy stops a script even if one slipped past the escaping
+		const { body } = await get();
+		const planted = await visitHtml(body.replace('<body>', '<body><script>window.__pwned = "csp"</script><img src="http://127.0.0.1:9/x.png">'));
+		expect(planted.pwned).toBeUndefined();
+		expect(planted.consoleErrors.join('\n')).toMatch(/Content Security Policy/);
+	}, 120_000);
+
+	withChromium('README screenshot: the Korean page with realistic data', async () => {
+		await sql(REMOVE_HOSTILE_SQL);
+		// the last three days: a compact figure that also shows the date range at work
+		const from = DateTime.fromISO(today).minus({ days: 2 }).toISODate();
+		const visit = await visitStatusPage(`${url}?from=${from}`, { username: stack.secrets.statusUser, password: stack.secrets.statusPassword }, SCREENSHOT);
+		expect(visit.consoleErrors).toEqual([]);
+		expect(visit.text).toContain('파이프라인 상태');
+		expect(visit.text).not.toContain('__pwned');
+		expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
+	}, 120_000);
+});

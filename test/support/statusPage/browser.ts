@@ -1,0 +1,83 @@
+/**
+ * Opens the status page in headless Chromium (Debian's chromium, driven by playwright-core) with
+ * HTTP basic auth, and reports what a reader's browser did: console errors, page errors, whether
+ * a planted script ran (window.__pwned), the visible text, the links. Optionally saves a screenshot.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+
+import { CHROMIUM_PATH, chromiumMissing } from '../teams/renderChannel';
+
+export { chromiumMissing };
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface PageVisit {
+	status: number | null;
+	pwned: unknown;
+	consoleErrors: string[];
+	pageErrors: string[];
+	text: string;
+	links: string[];
+}
+
+async function withPage<T>(credentials: { username: string; password: string } | undefined, width: number, use: (page: Page, consoleErrors: string[], pageErrors: string[]) => Promise<T>): Promise<T> {
+	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'status-chromium-'));
+	const context = await chromium.launchPersistentContext(userDataDir, {
+		executablePath: CHROMIUM_PATH,
+		headless: true,
+		viewport: { width, height: 900 },
+		deviceScaleFactor: 1,
+		locale: 'ko-KR',
+		...(credentials ? { httpCredentials: credentials } : {}),
+		args: ARGS,
+	});
+	try {
+		const page = await context.newPage();
+		const consoleErrors: string[] = [];
+		const pageErrors: string[] = [];
+		page.on('console', (m) => {
+			if (m.type() === 'error') consoleErrors.push(m.text());
+		});
+		page.on('pageerror', (e) => pageErrors.push(String(e)));
+		return await use(page, consoleErrors, pageErrors);
+	} finally {
+		await context.close();
+		fs.rmSync(userDataDir, { recursive: true, force: true });
+	}
+}
+
+async function describePage(page: Page, status: number | null, consoleErrors: string[], pageErrors: string[]): Promise<PageVisit> {
+	// give any planted handler (onerror, autofocus/onfocus) a moment to fire
+	await page.waitForTimeout(300);
+	return {
+		status,
+		pwned: await page.evaluate('window.__pwned'),
+		consoleErrors: [...consoleErrors],
+		pageErrors: [...pageErrors],
+		text: (await page.evaluate('document.body.innerText')) as string,
+		links: (await page.evaluate("Array.from(document.querySelectorAll('a')).map((a) => a.href)")) as string[],
+	};
+}
+
+export async function visitStatusPage(url: string, credentials: { username: string; password: string }, screenshotPath?: string, width = 1360): Promise<PageVisit> {
+	return withPage(credentials, width, async (page, consoleErrors, pageErrors) => {
+		const response = await page.goto(url, { waitUntil: 'load' });
+		const visit = await describePage(page, response?.status() ?? null, consoleErrors, pageErrors);
+		if (screenshotPath) {
+			fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
+			await page.screenshot({ path: screenshotPath, fullPage: true });
+		}
+		return visit;
+	});
+}
+
+/** Loads given HTML (e.g. the page with a script planted after the CSP) as a document and reports the same. */
+export async function visitHtml(html: string): Promise<PageVisit> {
+	return withPage(undefined, 1000, async (page, consoleErrors, pageErrors) => {
+		await page.setContent(html, { waitUntil: 'load' });
+		return describePage(page, null, consoleErrors, pageErrors);
+	});
+}
