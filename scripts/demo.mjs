@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { cacheRoot, ensureN8n } from '../test/rig/ensure-n8n.mjs';
 import { executeWorkflowAsync } from '../test/rig/n8n.mjs';
 import { freePort } from '../test/rig/postgres.mjs';
-import { startStack } from '../test/rig/stack.mjs';
+import { isPortFree, startStack } from '../test/rig/stack.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -65,6 +65,8 @@ if (env.PM_AIRFLOW_URL) {
 	const sim = await start({ version: 'v2', dags: 36, runsPerDag: 14, spanMs: 14 * 86_400_000, failureRate: 0.1, seed: 20261122, auth: { users: { admin: 'admin' } } });
 	stops.push(() => sim.stop());
 	world = sim.world;
+	const { alignRunsToSchedules } = await load('demo/seed.js');
+	alignRunsToSchedules(world);
 	airflow = { baseUrl: sim.url, apiVersion: 'v2', authType: 'token', username: 'admin', password: 'admin' };
 	say(`Airflow 3 simulator: ${sim.url} (${world.dags.length} DAGs, ${world.runs.length} runs)`);
 }
@@ -107,7 +109,8 @@ const stack = await startStack({
 	dir: demoDir,
 	pgDir: env.PM_POSTGRES_URL ? undefined : path.join(demoDir, 'pg'),
 	postgresUrl: env.PM_POSTGRES_URL,
-	n8nPort: Number(env.PM_N8N_PORT ?? (await freePort())),
+	// n8n's usual port when it is free
+	n8nPort: Number(env.PM_N8N_PORT ?? ((await isPortFree(5678)) ? 5678 : await freePort())),
 	airflow,
 	teams,
 	openai,

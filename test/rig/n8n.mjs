@@ -213,6 +213,10 @@ export async function startN8nServer(env, { timeoutMs = 120_000, log = () => {} 
 	const home = ensureN8n();
 	const port = Number(env.N8N_PORT) || (await freePort());
 	const child = spawn(node24Bin(home), [n8nBin(home), 'start'], { env: { ...env, N8N_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+	// never leave an n8n behind when this process ends, however it ends (a kill is synchronous)
+	const reap = () => child.kill('SIGKILL');
+	process.once('exit', reap);
+	child.once('exit', () => process.removeListener('exit', reap));
 	let output = '';
 	const collect = (d) => {
 		output = (output + d.toString()).slice(-20_000);

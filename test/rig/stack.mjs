@@ -10,6 +10,7 @@
 //       prints one line `STACK_READY {json}` and runs until SIGTERM or stdin closes.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureN8n } from './ensure-n8n.mjs';
@@ -102,6 +103,27 @@ function credentialRecords({ db, airflow, teams, openai, secrets }) {
 	];
 }
 
+/** Whether nothing listens on this loopback port. */
+export function isPortFree(port) {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+	});
+}
+
+const MARKS = 'stack-marks.json';
+const readMarks = (dir) => (fs.existsSync(path.join(dir, MARKS)) ? JSON.parse(fs.readFileSync(path.join(dir, MARKS), 'utf8')) : {});
+const writeMarks = (dir, marks) => fs.writeFileSync(path.join(dir, MARKS), JSON.stringify(marks));
+const hashOf = (value) => {
+	const h = crypto.createHash('sha256');
+	for (const part of Array.isArray(value) ? value : [value]) h.update(Buffer.isBuffer(part) ? part : JSON.stringify(part));
+	return h.digest('hex');
+};
+function distFiles(dir = path.join(PACKAGE_ROOT, 'dist')) {
+	return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? distFiles(path.join(dir, e.name)) : [path.join(dir, e.name)])).sort();
+}
+
 /** Parses postgres://user:password@host:port/database into the parts n8n's credential takes. */
 export function parsePostgresUrl(url) {
 	const u = new URL(url);
@@ -175,8 +197,11 @@ export async function startStack(options) {
 	};
 	try {
 		log('[stack] starting Postgres');
-		// (a folder of its own: Postgres runs as an unprivileged user when we are root)
-		const embedded = await startPostgres({ dir: options.pgDir, databases: options.postgresUrl ? ['n8n'] : ['n8n', 'monitor'] });
+		// (a folder of its own: Postgres runs as an unprivileged user when we are root); a kept
+		// cluster keeps its port when it is free, so the stored credentials stay right
+		const marks = readMarks(dir);
+		const pgPort = options.pgDir && marks.pgPort && (await isPortFree(marks.pgPort)) ? marks.pgPort : undefined;
+		const embedded = await startPostgres({ dir: options.pgDir, port: pgPort, databases: options.postgresUrl ? ['n8n'] : ['n8n', 'monitor'] });
 		cleanups.push(() => embedded.stop());
 		const db = options.postgresUrl
 			? parsePostgresUrl(options.postgresUrl)
@@ -191,40 +216,53 @@ export async function startStack(options) {
 		};
 
 		const userFolder = path.join(dir, 'n8n');
-		log('[stack] installing the package into n8n as a community package');
-		installCommunityPackage(userFolder);
+		// a kept folder (the demo's) remembers what it installed and imported: later starts skip
+		// the steps whose inputs did not change
+		const done = { ...marks, pgPort: embedded.port };
+		const packageHash = hashOf(distFiles().flatMap((f) => [f, fs.readFileSync(f)]));
+		if (done.package !== packageHash || !fs.existsSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules'))) {
+			log('[stack] installing the package into n8n as a community package');
+			installCommunityPackage(userFolder);
+			done.package = packageHash;
+		}
 		const env = await n8nEnv({ userFolder, pg: embedded, port: options.n8nPort, extra: options.extraEnv ?? {} });
 
-		log('[stack] importing credentials');
-		const credFile = path.join(dir, 'credentials.json');
-		fs.writeFileSync(credFile, JSON.stringify(credentialRecords({ db, airflow: options.airflow, teams: options.teams, openai: options.openai, secrets })), { mode: 0o600 });
-		const cred = n8nCli(env, ['import:credentials', `--input=${credFile}`]);
-		fs.rmSync(credFile);
-		if (cred.status !== 0) throw new Error(`n8n import:credentials failed: ${cred.stderr || cred.stdout}`);
-
+		const credentials = credentialRecords({ db, airflow: options.airflow, teams: options.teams, openai: options.openai, secrets });
 		const names = options.workflows ?? workflowFiles();
 		const workflows = names.map((name) => {
 			const wf = readWorkflow(name);
 			return { name, wf: options.settings?.[name] ? applySettings(wf, options.settings[name]) : wf };
 		});
-		const importDir = path.join(dir, 'import');
-		fs.rmSync(importDir, { recursive: true, force: true });
-		fs.mkdirSync(importDir);
-		for (const { name, wf } of workflows) fs.writeFileSync(path.join(importDir, `${name}.json`), JSON.stringify(wf));
-		log(`[stack] importing ${workflows.length} workflows`);
-		const imp = n8nCli(env, ['import:workflow', '--separate', `--input=${importDir}`]);
-		if (imp.status !== 0) throw new Error(`n8n import:workflow failed: ${imp.stderr || imp.stdout}`);
-
 		const publishMode = options.publish ?? 'webhooks';
 		// n8n 2.x runs an error workflow only when it is published
 		const toPublish = workflows.filter(({ wf }) =>
 			publishMode === 'none' ? false : hasTrigger(wf, publishMode === 'triggers' ? TRIGGER_TYPES : WEBHOOK_TYPES),
 		);
-		for (const { name, wf } of toPublish) {
-			log(`[stack] publishing ${name}`);
-			const res = n8nCli(env, ['publish:workflow', `--id=${wf.id}`]);
-			if (res.status !== 0) throw new Error(`n8n publish:workflow --id=${wf.id} (${name}) failed: ${res.stderr || res.stdout}`);
-		}
+		const importHash = hashOf([credentials, workflows, publishMode, embedded.port]);
+		if (done.imported !== importHash) {
+			log('[stack] importing credentials');
+			const credFile = path.join(dir, 'credentials.json');
+			fs.writeFileSync(credFile, JSON.stringify(credentials), { mode: 0o600 });
+			const cred = n8nCli(env, ['import:credentials', `--input=${credFile}`]);
+			fs.rmSync(credFile);
+			if (cred.status !== 0) throw new Error(`n8n import:credentials failed: ${cred.stderr || cred.stdout}`);
+
+			const importDir = path.join(dir, 'import');
+			fs.rmSync(importDir, { recursive: true, force: true });
+			fs.mkdirSync(importDir);
+			for (const { name, wf } of workflows) fs.writeFileSync(path.join(importDir, `${name}.json`), JSON.stringify(wf));
+			log(`[stack] importing ${workflows.length} workflows`);
+			const imp = n8nCli(env, ['import:workflow', '--separate', `--input=${importDir}`]);
+			if (imp.status !== 0) throw new Error(`n8n import:workflow failed: ${imp.stderr || imp.stdout}`);
+
+			for (const { name, wf } of toPublish) {
+				log(`[stack] publishing ${name}`);
+				const res = n8nCli(env, ['publish:workflow', `--id=${wf.id}`]);
+				if (res.status !== 0) throw new Error(`n8n publish:workflow --id=${wf.id} (${name}) failed: ${res.stderr || res.stdout}`);
+			}
+			done.imported = importHash;
+		} else log('[stack] credentials and workflows unchanged since the last start');
+		if (options.dir) writeMarks(dir, done);
 
 		log('[stack] starting n8n');
 		const server = await startN8nServer(env, { log: options.n8nLog ?? (() => {}) });

@@ -5,7 +5,52 @@
  * baseline. Idempotent: a second run adds nothing.
  */
 import { DateTime } from 'luxon';
-import type { SimDag } from '../airflow/world';
+import type { SimDag, World } from '../airflow/world';
+
+export interface DemoSchedule {
+	cron: string;
+	deadline: string;
+}
+
+/** Each DAG's daily schedule in the demo: spread over the early morning, deadline two hours later. */
+export function demoSchedule(index: number): DemoSchedule {
+	const hour = 1 + (index % 6);
+	const minute = (index * 7) % 60;
+	return { cron: `${minute} ${hour} * * *`, deadline: `${String(hour + 2).padStart(2, '0')}:${String(minute).padStart(2, '0')}` };
+}
+
+/**
+ * Moves the simulator's runs onto each DAG's daily schedule (the generated world spaces runs
+ * evenly from "now", which no cron produces), so the status report judges them as a real
+ * scheduler's runs: started on the tick, usually done within the hour, some failed; the newest
+ * run of a few DAGs still running or queued.
+ */
+export function alignRunsToSchedules(world: World, { now = Date.now(), zone = 'Asia/Seoul' } = {}): void {
+	world.dags.forEach((dag, index) => {
+		const { cron } = demoSchedule(index);
+		dag.schedule = cron;
+		const [minute, hour] = cron.split(' ').map(Number);
+		const runs = world.runs.filter((r) => r.dagId === dag.dagId).sort((a, b) => b.logicalDate - a.logicalDate);
+		let tick = DateTime.fromMillis(now, { zone }).startOf('day').set({ hour, minute });
+		if (tick.toMillis() > now) tick = tick.minus({ days: 1 });
+		runs.forEach((run, k) => {
+			const at = tick.minus({ days: k }).toMillis();
+			const latest = k === 0;
+			const minutes = 8 + ((index * 13 + k * 5) % 35);
+			world.runIndex.delete(`${run.dagId}\u0000${run.runId}`);
+			run.runId = `scheduled__${new Date(at).toISOString().replace('Z', '+00:00')}`;
+			run.runAfter = run.logicalDate = at;
+			run.queuedAt = at - 500;
+			if (run.state === 'queued' && !latest) run.state = 'success';
+			if (run.state === 'running' && !latest) run.state = 'success';
+			run.startDate = run.state === 'queued' ? null : at + 5_000;
+			const end = (run.startDate ?? at) + minutes * 60_000;
+			run.endDate = run.state === 'success' || run.state === 'failed' ? Math.min(end, now - 1_000) : null;
+			run.updatedAt = run.endDate ?? run.startDate ?? at;
+			world.runIndex.set(`${run.dagId}\u0000${run.runId}`, run);
+		});
+	});
+}
 
 /** SQL string literal (standard_conforming_strings on, as in every supported Postgres). */
 export function sqlText(value: string | null | undefined): string {
@@ -52,13 +97,13 @@ function totalRows(t: DemoTable, daysAgo: number, today: DateTime): number {
 export function demoSeedSql(dags: SimDag[], { now = Date.now(), zone = 'Asia/Seoul' } = {}): string {
 	const today = DateTime.fromMillis(now, { zone }).startOf('day');
 	const sql: string[] = ['BEGIN;'];
-	for (const d of dags) {
+	dags.forEach((d, index) => {
 		sql.push(
 			`INSERT INTO pipeline_monitor.pipelines (pipeline, service, schedule, timezone, deadline, expected_duration_min, owner, description, enabled)
-			 VALUES (${sqlText(d.dagId)}, 'airflow', ${sqlText(d.schedule)}, ${sqlText(zone)}, ${d.schedule === '@daily' ? "'10:00'" : 'NULL'}, 30, ${sqlText(d.owners[0])}, ${sqlText(d.description)}, ${!d.isPaused})
+			 VALUES (${sqlText(d.dagId)}, 'airflow', ${sqlText(d.schedule)}, ${sqlText(zone)}, ${sqlText(demoSchedule(index).deadline)}, 45, ${sqlText(d.owners[0])}, ${sqlText(d.description)}, ${!d.isPaused})
 			 ON CONFLICT (pipeline) DO NOTHING;`,
 		);
-	}
+	});
 	for (const [name, schedule] of [
 		['n8n: CRM contact sync', '0 * * * *'],
 		['n8n: daily KPI mail', '0 8 * * *'],
