@@ -116,7 +116,8 @@ const stack = await startStack({
 	openai,
 	secrets,
 	publish: 'triggers',
-	seedSql: world ? demoSeedSql(world.dags) : undefined,
+	// demo pipelines and the demo_dw tables go only into the embedded database, never into yours
+	seedSql: world && !env.PM_POSTGRES_URL ? demoSeedSql(world.dags) : undefined,
 	log: (m) => say(m.replace(/^\[stack\] /, '')),
 });
 stops.push(() => stack.stop());

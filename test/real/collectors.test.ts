@@ -97,7 +97,7 @@ beforeAll(async () => {
 	teams = await startTeamsReceiver({ rateLimit: false });
 	openai = await startOpenAiServer();
 	stack = await launchStack({
-		workflows: ['airflow-failure-collector', 'n8n-error-collector'],
+		workflows: ['airflow-failure-collector', 'n8n-error-collector', 'failure-digest'],
 		airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
 		teams: { webhookUrl: teams.workflowsUrl },
 		openai: { baseUrl: openai.baseUrl, apiKey: openai.apiKey },
@@ -247,6 +247,31 @@ describe('Airflow failure collector', () => {
 	});
 });
 
+
+describe('failures not yet in Teams (failure-digest)', () => {
+	it('posts one table of the failures whose own card Teams refused, marks them reported, and posts nothing the next time', async () => {
+		// Teams refuses the card and its one retry: the event stays stored, not reported
+		teams.failNext({ status: 503, body: 'busy' }, { status: 503, body: 'busy' });
+		const answer = await post({ dag_id: 'teams_was_down_dag', run_id: 'manual__d1', task_id: 'load', try_number: 1, exception: 'ValueError: digest test' });
+		expect(answer.status).toBe(202);
+		const refused = await reported(answer.json.eventKey as string);
+		expect(refused).toMatchObject({ notified_at: null, teams_status: 503 });
+
+		const before = teams.posted().length;
+		const run = await stack.execute(stack.workflowIds['failure-digest']);
+		expect(run.result.data.resultData.error).toBeUndefined();
+		const digests = teams.posted().slice(before);
+		expect(digests).toHaveLength(1);
+		expect(JSON.stringify(digests[0].body).replace(/\\\\/g, '')).toContain('teams_was_down_dag');
+		const [row] = await rows('event_key = $1', [answer.json.eventKey]);
+		expect(row.notified_at).not.toBeNull();
+		expect(row.teams_status).toBe(202);
+
+		const again = await stack.execute(stack.workflowIds['failure-digest']);
+		expect(again.result.data.resultData.error).toBeUndefined();
+		expect(teams.posted()).toHaveLength(before + 1);
+	});
+});
 
 describe('n8n error collector', () => {
 	it('stores a failed production execution of a workflow whose error workflow it is (the Airflow collector itself), with the execution link', async () => {

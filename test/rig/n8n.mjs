@@ -80,6 +80,9 @@ export async function n8nEnv({ userFolder, pg, database = 'n8n', port, extra = {
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_LOG_LEVEL: 'warn',
+		// n8n's own database pool (default 2) runs dry under a burst of webhook executions, which then
+		// fail with "timeout exceeded when trying to connect"
+		DB_POSTGRESDB_POOL_SIZE: '10',
 		GENERIC_TIMEZONE: 'Asia/Seoul',
 		TZ: 'UTC',
 		...extra,
