@@ -8,7 +8,7 @@
 //   npm run bench -- collector      (PM_BENCH_RATE=60, PM_BENCH_SECONDS=10 to change the load)
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { executeWorkflowAsync } from '../test/rig/n8n.mjs';
+import { executeWorkflow } from '../test/rig/n8n.mjs';
 import { freePort } from '../test/rig/postgres.mjs';
 import { startStack } from '../test/rig/stack.mjs';
 
@@ -133,7 +133,7 @@ try {
 	const postsBefore = teams.posted().length;
 	let digestRuns = 0;
 	while ((await rowsFor('load')).some((r) => !r.notified) && digestRuns < 10) {
-		await executeWorkflowAsync({ ...stack.n8nEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stack.workflowIds['failure-digest']);
+		await executeWorkflow({ ...stack.n8nEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stack.workflowIds['failure-digest']);
 		digestRuns++;
 	}
 	const unreported = (await rowsFor('load')).filter((r) => !r.notified).length;

@@ -20,8 +20,6 @@ if (!ready) console.warn('[real tier] skipped: dist/ missing; run `npm run build
 
 const MIN = 60_000;
 
-const execute = (stack: Stack, workflowId: string): Promise<RunResult> => stack.execute(workflowId);
-
 const ranNodes = (run: RunResult) => Object.keys(run.result.data.resultData.runData);
 const nodeError = (run: RunResult, node: string) => run.result.data.resultData.runData[node]?.[0]?.error?.message;
 
@@ -118,7 +116,7 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 
 	it('daily status report: lights and history stored, one schema-valid Teams table with every pipeline and the status-page link', async () => {
 		teams.clear();
-		const run = await execute(stack, 'pmStatusReport01');
+		const run = await stack.execute('pmStatusReport01');
 		expect(run.result.data.resultData.error).toBeUndefined();
 		expect(await lights()).toEqual({
 			[dags.green]: 'green',
@@ -144,7 +142,7 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 	}, 240_000);
 
 	it('a second report adds one history row per pipeline, never a duplicate; the store statement is idempotent', async () => {
-		const run = await execute(stack, 'pmStatusReport01');
+		const run = await stack.execute('pmStatusReport01');
 		expect(run.result.data.resultData.error).toBeUndefined();
 		const history = await db.query('SELECT pipeline, evaluated_at, previous_light, light FROM pipeline_monitor.light_history ORDER BY evaluated_at');
 		expect(history.rows).toHaveLength(10);
@@ -168,7 +166,7 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 
 	it('hourly changes: posts nothing when nothing changed, then only the pipelines whose light changed', async () => {
 		teams.clear();
-		const quiet = await execute(stack, 'pmStatusChanges1');
+		const quiet = await stack.execute('pmStatusChanges1');
 		expect(quiet.result.data.resultData.error).toBeUndefined();
 		expect(teams.received).toHaveLength(0);
 		expect(ranNodes(quiet)).not.toContain('Store changed lights');
@@ -181,7 +179,7 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 		greenRuns[0].state = 'failed';
 		const historyBefore = (await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.light_history')).rows[0].n;
 
-		const run = await execute(stack, 'pmStatusChanges1');
+		const run = await stack.execute('pmStatusChanges1');
 		expect(run.result.data.resultData.error).toBeUndefined();
 		expect(await lights()).toMatchObject({ [dags.green]: 'red', [dags.red]: 'green', [dags.late]: 'yellow' });
 		const added = await db.query('SELECT pipeline, light, previous_light FROM pipeline_monitor.light_history ORDER BY id DESC LIMIT 2');
@@ -208,7 +206,7 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 
 	it('row-count monitor: exact and estimated counts stored with deltas and verdicts, a missing table fails alone, two cards', async () => {
 		teams.clear();
-		const run = await execute(stack, 'pmRowCountMonit1');
+		const run = await stack.execute('pmRowCountMonit1');
 		expect(run.result.data.resultData.error).toBeUndefined();
 		const today = await db.query(
 			`SELECT table_name, rows::int, delta::int, light, estimated, reason->>'code' AS code FROM pipeline_monitor.row_counts
@@ -233,7 +231,7 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 		expect(cardText(anomalies)).not.toContain('demo.orders');
 
 		// same day again: still one row per table and day
-		const again = await execute(stack, 'pmRowCountMonit1');
+		const again = await stack.execute('pmRowCountMonit1');
 		expect(again.result.data.resultData.error).toBeUndefined();
 		const n = await db.query(`SELECT count(*)::int AS n FROM pipeline_monitor.row_counts WHERE measured_on = (now() AT TIME ZONE 'Asia/Seoul')::date`);
 		expect(n.rows[0].n).toBe(3);
@@ -242,7 +240,7 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 
 	it('heartbeat: all alive, then Airflow broken: still checks the rest, stores the row and posts naming Airflow', async () => {
 		teams.clear();
-		const ok = await execute(stack, 'pmHeartbeat00001');
+		const ok = await stack.execute('pmHeartbeat00001');
 		expect(ok.result.data.resultData.error).toBeUndefined();
 		let row = (await db.query('SELECT ok, checks FROM pipeline_monitor.heartbeats ORDER BY id DESC LIMIT 1')).rows[0];
 		expect(row.ok).toBe(true);
@@ -257,7 +255,7 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 
 		teams.clear();
 		sim.inject({ kind: 'status', status: 503, path: '/monitor/health', times: Infinity });
-		const broken = await execute(stack, 'pmHeartbeat00001');
+		const broken = await stack.execute('pmHeartbeat00001');
 		expect(broken.result.data.resultData.error).toBeUndefined();
 		expect(nodeError(broken, 'Check Airflow')).toBeUndefined(); // continued with an error item
 		row = (await db.query('SELECT ok, checks FROM pipeline_monitor.heartbeats ORDER BY id DESC LIMIT 1')).rows[0];

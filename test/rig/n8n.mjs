@@ -90,9 +90,9 @@ export async function n8nEnv({ userFolder, pg, database = 'n8n', port, extra = {
 }
 
 /** One n8n CLI run (`import:workflow`, `execute`, `publish:workflow`, ...). */
-export function n8nCli(env, args, { timeoutMs = 180_000, stdout = 'pipe' } = {}) {
+export function n8nCli(env, args, { timeoutMs = 180_000 } = {}) {
 	const home = ensureN8n();
-	const res = spawnSync(node24Bin(home), [n8nBin(home), ...args], { env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20, stdio: ['ignore', stdout, 'pipe'] });
+	const res = spawnSync(node24Bin(home), [n8nBin(home), ...args], { env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
 	return { status: res.status, stdout: res.stdout ?? '', stderr: res.stderr ?? '', error: res.error };
 }
 
@@ -125,30 +125,6 @@ function parseRawOutput(id, status, out, stderr) {
 	return { status, result: parsed, stderr };
 }
 
-// n8n 2.x prints the raw output through its logger, at level info, then calls process.exit():
-// into a pipe a large output can be cut short, into a file every write is complete
-const executeArgs = (id) => ['execute', `--id=${id}`, '--rawOutput'];
-const outputFile = () => path.join(os.tmpdir(), `pm-execute-${crypto.randomUUID()}.json`);
-
-/**
- * Executes a workflow with `n8n execute --rawOutput` and returns the parsed run data
- * ({ data: { resultData: { runData, lastNodeExecuted, error? } } }). Blocks this process: use
- * executeWorkflowAsync when servers in this process must answer n8n meanwhile.
- */
-export function executeWorkflow(env, id) {
-	const file = outputFile();
-	const fd = fs.openSync(file, 'w');
-	let res;
-	try {
-		res = n8nCli({ ...env, N8N_LOG_LEVEL: 'info' }, executeArgs(id), { stdout: fd });
-	} finally {
-		fs.closeSync(fd);
-	}
-	const out = fs.readFileSync(file, 'utf8');
-	fs.rmSync(file, { force: true });
-	return parseRawOutput(id, res.status, out, res.stderr);
-}
-
 /**
  * The newest `n8n execute` run of a workflow as n8n stored it (execution_data, in flatted form),
  * for when --rawOutput came out cut short: n8n prints it through an asynchronous logger and then
@@ -178,21 +154,24 @@ async function storedCliRun(env, workflowId, since) {
 	}
 }
 
-/** executeWorkflow without blocking: for the demo and tests that host the simulators themselves. */
-export async function executeWorkflowAsync(env, id, { timeoutMs = 300_000 } = {}) {
+/**
+ * Executes a workflow with `n8n execute --rawOutput` and returns the parsed run data
+ * ({ data: { resultData: { runData, lastNodeExecuted, error? } } }). Asynchronous, so servers in
+ * this process (simulators, receivers) keep answering n8n meanwhile. n8n prints the run through
+ * its logger at level info and then calls process.exit(), which can cut a large output short:
+ * then the run is read from n8n's database instead.
+ */
+export async function executeWorkflow(env, id, { timeoutMs = 300_000 } = {}) {
 	const home = ensureN8n();
 	const since = Date.now();
-	const file = outputFile();
-	const fd = fs.openSync(file, 'w');
-	const child = spawn(node24Bin(home), [n8nBin(home), ...executeArgs(id)], { env: { ...env, N8N_LOG_LEVEL: 'info' }, stdio: ['ignore', fd, 'pipe'] });
-	fs.closeSync(fd);
+	const child = spawn(node24Bin(home), [n8nBin(home), 'execute', `--id=${id}`, '--rawOutput'], { env: { ...env, N8N_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+	let out = '';
 	let stderr = '';
+	child.stdout.on('data', (d) => (out += d.toString()));
 	child.stderr.on('data', (d) => (stderr = (stderr + d.toString()).slice(-20_000)));
 	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 	const status = await new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 	clearTimeout(timer);
-	const out = fs.readFileSync(file, 'utf8');
-	fs.rmSync(file, { force: true });
 	try {
 		return parseRawOutput(id, status, out, stderr);
 	} catch (error) {
@@ -266,6 +245,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
 		process.exit(2);
 	}
 	const brokerPort = await freePort();
-	const run = await executeWorkflowAsync({ ...process.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) }, id);
+	const run = await executeWorkflow({ ...process.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) }, id);
 	process.stdout.write(JSON.stringify(run) + '\n');
 }

@@ -27,7 +27,7 @@ export async function runSamples({ log = (m) => process.stderr.write(m + '\n') }
 		for (const sample of SAMPLES) {
 			const started = Date.now();
 			const id = importWorkflow(env, path.join(PACKAGE_ROOT, 'examples', sample.file));
-			const { result } = executeWorkflow(env, id);
+			const { result } = await executeWorkflow(env, id);
 			results.push({ workflow: sample.file, node: sample.node, ms: Date.now() - started, items: nodeOutput(result, sample.node) });
 			log(`[rig] ${sample.file}: executed in real n8n in ${Date.now() - started} ms`);
 		}
