@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheRoot, ensureN8n } from '../test/rig/ensure-n8n.mjs';
-import { executeWorkflowAsync } from '../test/rig/n8n.mjs';
+import { executeWorkflow } from '../test/rig/n8n.mjs';
 import { freePort } from '../test/rig/postgres.mjs';
 import { isPortFree, startStack } from '../test/rig/stack.mjs';
 
@@ -99,6 +99,9 @@ if (env.OPENAI_API_KEY) {
 
 const { demoSeedSql } = await load('demo/seed.js');
 const demoDir = env.PM_DEMO_DIR ?? path.join(cacheRoot(), 'demo');
+// as root, Postgres runs as an unprivileged user, who cannot enter root's home: keep the cluster
+// where that user can reach it
+const pgDir = process.getuid?.() === 0 && !env.PM_DEMO_DIR ? '/var/tmp/n8n-nodes-pipeline-monitor-demo/pg' : path.join(demoDir, 'pg');
 const secrets = {
 	callbackToken: env.PM_CALLBACK_TOKEN ?? 'demo-callback-token',
 	statusUser: env.PM_STATUS_USER ?? 'demo',
@@ -107,7 +110,7 @@ const secrets = {
 say(`starting Postgres and n8n (state in ${demoDir})`);
 const stack = await startStack({
 	dir: demoDir,
-	pgDir: env.PM_POSTGRES_URL ? undefined : path.join(demoDir, 'pg'),
+	pgDir: env.PM_POSTGRES_URL ? undefined : pgDir,
 	postgresUrl: env.PM_POSTGRES_URL,
 	// n8n's usual port when it is free
 	n8nPort: Number(env.PM_N8N_PORT ?? ((await isPortFree(5678)) ? 5678 : await freePort())),
@@ -139,7 +142,7 @@ const runOnce = ['pipeline-status-report', 'row-count-monitor', 'heartbeat'].fil
 for (const name of runOnce) {
 	const started = Date.now();
 	try {
-		const { result } = await executeWorkflowAsync({ ...stack.n8nEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stack.workflowIds[name]);
+		const { result } = await executeWorkflow({ ...stack.n8nEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stack.workflowIds[name]);
 		const error = result?.data?.resultData?.error;
 		say(`${name}: ${error ? `failed: ${error.message}` : 'done'} (${Date.now() - started} ms)`);
 	} catch (error) {
@@ -185,5 +188,5 @@ Pipeline Monitor demo is running (ready in ${((Date.now() - t0) / 1000).toFixed(
   model server      ${openai.baseUrl}
   monitor database  ${stack.monitorDbUrl}
 
-Ctrl-C stops everything; the database stays in ${demoDir} for the next run.`);
+Ctrl-C stops everything; the database stays in ${pgDir} for the next run.`);
 if (env.PM_DEMO_ONCE) await shutdown(0);
