@@ -12,7 +12,6 @@ export class AirflowApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:airflow.svg', dark: 'file:airflow.dark.svg' };
 
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- the rule wants n8n's own doc slugs; a community credential links a full URL
 	documentationUrl = 'https://github.com/pipeline-monitor/n8n-nodes-pipeline-monitor/blob/main/docs/Airflow.md#credential';
 
 	properties: INodeProperties[] = [

@@ -9,7 +9,6 @@ export class PipelineMonitorOpenAiApi implements ICredentialType {
 
 	displayName = 'Pipeline Monitor OpenAI-Compatible API';
 
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- the rule wants n8n's own doc slugs; a community credential links a full URL
 	documentationUrl = 'https://github.com/pipeline-monitor/n8n-nodes-pipeline-monitor/blob/main/docs/LogSummarizer.md#credential';
 
 	icon: Icon = { light: 'file:pipelineMonitorOpenAiApi.svg', dark: 'file:pipelineMonitorOpenAiApi.dark.svg' };

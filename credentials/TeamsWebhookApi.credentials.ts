@@ -14,7 +14,6 @@ export class TeamsWebhookApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:teamsWebhook.svg', dark: 'file:teamsWebhook.dark.svg' };
 
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- the rule wants n8n's own doc slugs; a community credential links a full URL
 	documentationUrl = 'https://github.com/pipeline-monitor/n8n-nodes-pipeline-monitor/blob/main/docs/TeamsTable.md#credential';
 
 	properties: INodeProperties[] = [

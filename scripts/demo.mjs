@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheRoot, ensureN8n } from '../test/rig/ensure-n8n.mjs';
+import { cacheRoot, ensureN8n, N8N_VERSION, NODE24_VERSION } from '../test/rig/ensure-n8n.mjs';
 import { executeWorkflow } from '../test/rig/n8n.mjs';
 import { freePort } from '../test/rig/postgres.mjs';
 import { isPortFree, startStack } from '../test/rig/stack.mjs';
@@ -37,8 +37,9 @@ function step(name, cmd, args) {
 	}
 }
 
-say('n8n 2.x and Node 24 (first run: installed from npm into ~/.cache, about 3 minutes)');
-ensureN8n({ log: (m) => say(m) });
+// (ensureN8n says "installing … about 3 minutes" only when it installs: on the first run)
+const n8nAt = ensureN8n({ log: (m) => say(m) });
+say(`n8n ${N8N_VERSION} on Node ${NODE24_VERSION} from ${n8nAt}`);
 step('building the package', 'npm', ['run', 'build']);
 step('building the local stand-ins (Airflow simulator, Teams channel, model server)', 'npx', ['tsc', '-p', 'tsconfig.tools.json', '--incremental', '--tsBuildInfoFile', '.build/.tsbuildinfo']);
 

@@ -12,7 +12,7 @@ export class RowCountDiff implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Row Count Diff',
 		name: 'rowCountDiff',
-		icon: 'file:rowCountDiff.svg',
+		icon: { light: 'file:rowCountDiff.svg', dark: 'file:rowCountDiff.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{"default cadence: " + $parameter["cadence"]}}',

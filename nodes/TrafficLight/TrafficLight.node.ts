@@ -11,7 +11,7 @@ export class TrafficLight implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Pipeline Traffic Light',
 		name: 'trafficLight',
-		icon: 'file:trafficLight.svg',
+		icon: { light: 'file:trafficLight.svg', dark: 'file:trafficLight.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["outputMode"] === "changed" ? "only changes" : "all pipelines"}}',

@@ -2,9 +2,10 @@
  * The status page workflow in real n8n 2.x: imported unchanged from workflows/, published, served
  * at /webhook/pipeline-monitor/status behind basic auth, reading a seeded monitor database that
  * holds hostile strings. Then the page in headless Chromium: no planted script runs, no console
- * errors; the README screenshot is taken from the Korean page (after the hostile rows are removed).
+ * errors; a screenshot is taken from the Korean page (for the README only through `npm run docs:images`) (after the hostile rows are removed).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
@@ -19,7 +20,8 @@ const maybe = ready ? describe : describe.skip;
 const missingChromium = chromiumMissing();
 if (missingChromium) console.warn(`SKIPPED status page Chromium checks: ${missingChromium}`);
 const withChromium = missingChromium ? it.skip : it;
-const SCREENSHOT = path.join(ROOT, 'docs', 'img', 'status-page.png');
+// the screenshot goes to a temporary folder; `npm run docs:images` points PM_SCREENSHOT_DIR at docs/img
+const SCREENSHOT = path.join(process.env.PM_SCREENSHOT_DIR ? path.resolve(process.env.PM_SCREENSHOT_DIR) : fs.mkdtempSync(path.join(os.tmpdir(), 'pm-shot-')), 'status-page.png');
 
 maybe('status page workflow in real n8n', () => {
 	let stack: Stack;

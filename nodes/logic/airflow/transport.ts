@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { AuthConfig, ClientOptions } from './types';
+import { sleep } from '../shared/sleep';
 import { isRetryableNetworkCode, isRetryableStatus, nextDelay, parseRetryAfter } from './retry';
 
 export type ErrorKind = 'http' | 'network' | 'timeout' | 'html' | 'json' | 'auth';
@@ -129,7 +130,7 @@ export class AirflowTransport {
 		this.baseUrl = normaliseBaseUrl(options.baseUrl);
 		this.auth = options.auth;
 		this.budgetMs = options.retryBudgetMs ?? 60_000;
-		this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+		this.sleep = options.sleep ?? sleep;
 		const sockets = Math.max(2, options.concurrency ?? 8);
 		this.http = axios.create({
 			baseURL: this.baseUrl,

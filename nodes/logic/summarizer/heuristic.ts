@@ -58,7 +58,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
 	{
 		category: 'permission',
 		pattern: new RegExp(
-			`permission denied|access denied|AccessDenied|Forbidden|Unauthorized|InsufficientPrivilege|not authorized|authentication failed|invalid credentials|Login failed|logon denied|invalid username\/password|${HTTP('401|403')}|권한|인증 실패|접근 거부`,
+			`permission denied|access denied|AccessDenied|Forbidden|Unauthorized|InsufficientPrivilege|not authorized|authentication failed|invalid credentials|Login failed|logon denied|invalid username/password|${HTTP('401|403')}|권한|인증 실패|접근 거부`,
 			'i',
 		),
 		severity: 'high',

@@ -1,5 +1,6 @@
 import axios from 'axios';
 import type { AxiosResponse } from 'axios';
+import { sleep } from '../shared/sleep';
 import { redactUrl } from './webhookUrl';
 import type { WebhookKind } from './webhookUrl';
 
@@ -29,7 +30,7 @@ export const DEFAULT_SEND_OPTIONS: SendOptions = {
 	minIntervalMs: TEAMS_MIN_INTERVAL_MS,
 	maxWaitMs: 60_000,
 	baseDelayMs: 1_000,
-	sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+	sleep,
 	now: () => Date.now(),
 	random: Math.random,
 };

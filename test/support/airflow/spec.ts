@@ -1,15 +1,15 @@
 /**
  * Checks requests and responses against the official Airflow OpenAPI files in
- * /work/shared/reference/airflow (OpenAPI 3.0 for /api/v1, 3.1 for /api/v2). The simulator calls
+ * test/fixtures/reference/airflow (OpenAPI 3.0 for /api/v1, 3.1 for /api/v2). The simulator calls
  * `checkRequest` for every request it receives and `checkResponse` for every JSON body it sends;
  * every problem is returned as a text so the simulator can record it and a test can fail on it.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
+import { referenceFile } from '../reference';
 
 export type ApiVersion = 'v1' | 'v2';
 
@@ -37,20 +37,10 @@ interface Operation {
 	responses: Map<string, Map<string, ValidateFunction | null>>;
 }
 
-export const REFERENCE_DIR = path.resolve(__dirname, '../../../../shared/reference/airflow');
 const SPEC_FILES: Record<ApiVersion, string> = {
 	v1: 'airflow-2.10-v1.yaml',
 	v2: 'airflow-3.2-v2.yaml',
 };
-
-function locateSpec(file: string): string {
-	// compiled into .build/test/support/airflow the relative path has one more level
-	for (const dir of [REFERENCE_DIR, path.resolve(__dirname, '../../../../../shared/reference/airflow'), '/work/shared/reference/airflow']) {
-		const candidate = path.join(dir, file);
-		if (fs.existsSync(candidate)) return candidate;
-	}
-	throw new Error(`Airflow OpenAPI file ${file} not found next to the project (looked in ../shared/reference/airflow)`);
-}
 
 /** OpenAPI 3.0 `nullable: true` → JSON Schema anyOf null (ajv refuses nullable without type). */
 function convertNullable(node: Json): Json {
@@ -94,7 +84,7 @@ export class SpecValidator {
 
 	constructor(version: ApiVersion) {
 		this.version = version;
-		const raw = YAML.parse(fs.readFileSync(locateSpec(SPEC_FILES[version]), 'utf8')) as JsonObject;
+		const raw = YAML.parse(fs.readFileSync(referenceFile('airflow', SPEC_FILES[version]), 'utf8')) as JsonObject;
 		const spec = (version === 'v1' ? convertNullable(raw) : raw) as JsonObject;
 		const ajv =
 			version === 'v1'

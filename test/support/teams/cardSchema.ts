@@ -1,6 +1,6 @@
 /**
- * Validates Adaptive Cards against the official schema (../shared/reference/teams, draft-06),
- * handling the quirks listed in shared/reference/README.md:
+ * Validates Adaptive Cards against the official schema (test/fixtures/reference/teams, draft-06),
+ * handling the quirks listed in test/fixtures/reference/README.md:
  * - the schema rejects the Teams-only `msteams` property: it is checked here on its own
  *   (width "Full", mention entities) and removed before the schema sees the card;
  * - the schema spells the Table flag `firstRowAsHeader` while renderers read
@@ -9,11 +9,11 @@
  * (Teams Workflows webhooks take 1.4 at most).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import draft6 from 'ajv/dist/refs/json-schema-draft-06.json';
+import { referenceFile } from '../reference';
 
 type Json = Record<string, unknown>;
 
@@ -22,23 +22,11 @@ export interface CardCheck {
 	errors: string[];
 }
 
-function findReference(file: string): string {
-	let dir = __dirname;
-	for (;;) {
-		for (const candidate of [path.join(dir, 'shared/reference/teams', file), path.join(dir, '../shared/reference/teams', file)]) {
-			if (fs.existsSync(candidate)) return candidate;
-		}
-		const parent = path.dirname(dir);
-		if (parent === dir) throw new Error(`cannot find shared/reference/teams/${file} above ${__dirname}`);
-		dir = parent;
-	}
-}
-
 let cached: { validate: ValidateFunction; schema: Json } | null = null;
 
 function compiled(): { validate: ValidateFunction; schema: Json } {
 	if (cached) return cached;
-	const schema = JSON.parse(fs.readFileSync(findReference('adaptive-card-1.5.schema.json'), 'utf8')) as Json;
+	const schema = JSON.parse(fs.readFileSync(referenceFile('teams', 'adaptive-card-1.5.schema.json'), 'utf8')) as Json;
 	// the file names its id with the draft-04 keyword `id`; draft-06 (and ajv) read `$id`
 	if (typeof schema.id === 'string' && schema.$id === undefined) {
 		schema.$id = schema.id;

@@ -21,7 +21,7 @@ function expectValid(items: object[], options: Partial<ReportOptions> = {}): num
 	return messages.length;
 }
 
-describe('the validator itself (schema quirks from shared/reference/README.md)', () => {
+describe('the validator itself (schema quirks from test/fixtures/reference/README.md)', () => {
 	const minimal = { type: 'AdaptiveCard', version: '1.4', body: [{ type: 'TextBlock', text: 'hi' }] };
 
 	it('accepts a plain 1.4 card and the Teams-only msteams property', () => {
