@@ -43,6 +43,16 @@ say(`n8n ${N8N_VERSION} on Node ${NODE24_VERSION} from ${n8nAt}`);
 step('building the package', 'npm', ['run', 'build']);
 step('building the local stand-ins (Airflow simulator, Teams channel, model server)', 'npx', ['tsc', '-p', 'tsconfig.tools.json', '--incremental', '--tsBuildInfoFile', '.build/.tsbuildinfo']);
 
+const demoDir = env.PM_DEMO_DIR ?? path.join(cacheRoot(), 'demo');
+fs.mkdirSync(demoDir, { recursive: true });
+// the stand-ins keep their ports across starts (when still free), so the credentials n8n holds stay
+// the same and a later start skips re-importing and republishing the workflows
+const portsFile = path.join(demoDir, 'stand-in-ports.json');
+const keptPorts = fs.existsSync(portsFile) ? JSON.parse(fs.readFileSync(portsFile, 'utf8')) : {};
+const portFor = async (name) => (keptPorts[name] && (await isPortFree(keptPorts[name])) ? keptPorts[name] : undefined);
+const usedPorts = {};
+const remember = (name, url) => (usedPorts[name] = Number(new URL(url).port));
+
 const tools = path.join(root, '.build', 'test', 'support');
 const load = (rel) => import(path.join(tools, rel));
 const stops = [];
@@ -63,8 +73,9 @@ if (env.PM_AIRFLOW_URL) {
 	say(`Airflow: ${airflow.baseUrl} (real)`);
 } else {
 	const { start } = await load('airflow/simulator.js');
-	const sim = await start({ version: 'v2', dags: 36, runsPerDag: 14, spanMs: 14 * 86_400_000, failureRate: 0.1, seed: 20261122, auth: { users: { admin: 'admin' } } });
+	const sim = await start({ port: await portFor('airflow'), version: 'v2', dags: 36, runsPerDag: 14, spanMs: 14 * 86_400_000, failureRate: 0.1, seed: 20261122, auth: { users: { admin: 'admin' } } });
 	stops.push(() => sim.stop());
+	remember('airflow', sim.url);
 	world = sim.world;
 	const { alignRunsToSchedules } = await load('demo/seed.js');
 	alignRunsToSchedules(world);
@@ -80,8 +91,9 @@ if (env.PM_TEAMS_WEBHOOK_URL) {
 	say('Teams: the webhook from PM_TEAMS_WEBHOOK_URL (real)');
 } else {
 	const { startTeamsReceiver } = await load('teams/receiver.js');
-	const receiver = await startTeamsReceiver();
+	const receiver = await startTeamsReceiver({ port: await portFor('teams') });
 	stops.push(() => receiver.stop());
+	remember('teams', receiver.channelUrl);
 	teams = { webhookUrl: receiver.workflowsUrl };
 	channelUrl = receiver.channelUrl;
 }
@@ -93,13 +105,14 @@ if (env.OPENAI_API_KEY) {
 	say(`model: ${openai.baseUrl} (real)`);
 } else {
 	const { startOpenAiServer } = await load('openai/server.js');
-	const server = await startOpenAiServer();
+	const server = await startOpenAiServer({ port: await portFor('openai') });
 	stops.push(() => server.stop());
+	remember('openai', server.baseUrl);
 	openai = { baseUrl: server.baseUrl, apiKey: server.apiKey };
 }
 
+fs.writeFileSync(portsFile, JSON.stringify(usedPorts));
 const { demoSeedSql } = await load('demo/seed.js');
-const demoDir = env.PM_DEMO_DIR ?? path.join(cacheRoot(), 'demo');
 // as root, Postgres runs as an unprivileged user, who cannot enter root's home: keep the cluster
 // where that user can reach it
 const pgDir = process.getuid?.() === 0 && !env.PM_DEMO_DIR ? '/var/tmp/n8n-nodes-pipeline-monitor-demo/pg' : path.join(demoDir, 'pg');

@@ -51,6 +51,8 @@ export interface AuthOptions {
 
 export interface SimulatorOptions extends Partial<WorldOptions> {
 	version: ApiVersion;
+	/** loopback port to listen on (default: a free one) */
+	port?: number;
 	latencyMs?: number;
 	faults?: Fault[];
 	auth?: AuthOptions;
@@ -754,7 +756,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 		sockets.add(s);
 		s.on('close', () => sockets.delete(s));
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 
 	return {

@@ -36,6 +36,8 @@ export interface RecordedRequest {
 }
 
 export interface OpenAiServerOptions {
+	/** loopback port to listen on (default: a free one) */
+	port?: number;
 	/** the key clients must send; default `sk-test-0123456789abcdef` */
 	apiKey?: string;
 	models?: string[];
@@ -331,7 +333,7 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
 			});
 		});
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	const url = `http://127.0.0.1:${port}`;
 	return {

@@ -61,6 +61,8 @@ export interface TeamsReceiver {
 }
 
 export interface ReceiverOptions {
+	/** loopback port to listen on (default: a free one) */
+	port?: number;
 	/** enforce 4 requests per second per webhook (default true) */
 	rateLimit?: boolean;
 }
@@ -226,7 +228,7 @@ export async function startTeamsReceiver(options: ReceiverOptions = {}): Promise
 		}
 		res.writeHead(405).end();
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
 	const port = (server.address() as AddressInfo).port;
 	const base = `http://127.0.0.1:${port}`;
 	return {
