@@ -26,6 +26,7 @@ interface Options {
 	maxParts?: number;
 	mentions?: { person?: Mention[] };
 	maxRetries?: number;
+	maxRetryWaitSec?: number;
 	reportUrl?: string;
 	subtitle?: string;
 	whenEmpty?: EmptyMode;
@@ -143,10 +144,20 @@ export class TeamsTable implements INodeType {
 
 		const webhook = await webhookOf(this);
 		if (webhook.warnings.length) this.addExecutionHints(...webhook.warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })));
-		const maxRetries = (this.getNodeParameter('options', 0, {}) as Options).maxRetries ?? 3;
-		const deliveries = await deliverAll(webhook.url, messages.map((m) => m.body), { kind: webhook.kind, maxRetries });
+		const options = this.getNodeParameter('options', 0, {}) as Options;
+		const deliveries = await deliverAll(webhook.url, messages.map((m) => m.body), {
+			kind: webhook.kind,
+			maxRetries: options.maxRetries ?? 3,
+			maxWaitMs: (options.maxRetryWaitSec ?? 60) * 1000,
+		});
 		const failed = deliveries.map((d, i) => ({ d, m: messages[i] })).filter(({ d }) => !d.delivered);
-		if (failed.length && !this.continueOnFail()) {
+		// Some parts delivered: no error (a re-run would post those again); every part says whether it
+		// went through, so the workflow can resend only the others (e.g. the failure digest does).
+		if (failed.length && failed.length < messages.length) {
+			const text = failed.map(({ d, m }) => `part ${m.part}/${m.parts}: ${d.error ?? 'not delivered'}`).join('; ');
+			this.addExecutionHints({ message: redactUrl(`Teams did not take ${failed.length} of ${messages.length} parts (${text}); see "delivered" on each item`, webhook.url), type: 'warning', location: 'outputPane' });
+		}
+		if (failed.length === messages.length && !this.continueOnFail()) {
 			const first = failed[0];
 			const text = failed.map(({ d, m }) => `part ${m.part}/${m.parts}: ${d.error ?? 'not delivered'}`).join('; ');
 			throw new NodeApiError(this.getNode(), { message: redactUrl(text, webhook.url) } as JsonObject, {

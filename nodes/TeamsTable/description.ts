@@ -10,7 +10,7 @@ export const properties: INodeProperties[] = [
 		default: 'adaptiveCard',
 		options: [
 			{ name: 'Adaptive Card (Teams Workflows)', value: 'adaptiveCard', description: 'Adaptive Card 1.4 in the message envelope Teams Workflows webhooks accept' },
-			{ name: 'MessageCard (Legacy Connector)', value: 'messageCard', description: 'Office 365 connector card, for tenants that still have connectors' },
+			{ name: 'MessageCard (Legacy, Retired Connectors)', value: 'messageCard', description: 'Legacy Office 365 connector card. Microsoft retired connectors in 2025–26 and Workflows webhooks do not run its buttons: use Adaptive Card.' },
 			{ name: 'HTML Table', value: 'html', description: "For n8n's Microsoft Teams node (Graph), e-mail" },
 			{ name: 'Markdown Table', value: 'markdown', description: 'For Slack, chat, tickets' },
 		],
@@ -108,7 +108,8 @@ export const properties: INodeProperties[] = [
 			{ displayName: 'Max Cell Length', name: 'maxCellChars', type: 'number', default: 300, description: 'Longer cells are cut with an ellipsis' },
 			{ displayName: 'Max Message Size (Bytes)', name: 'maxBytes', type: 'number', default: 24576, description: 'UTF-8 bytes of the whole POST body; Teams rejects more than 28 KB (28672)' },
 			{ displayName: 'Max Parts', name: 'maxParts', type: 'number', default: 10, description: 'At most this many messages; the rest is counted as "and N more" (0 = no limit)' },
-			{ displayName: 'Max Retries', name: 'maxRetries', type: 'number', default: 3, displayOptions: { show: { '/send': [true] } }, description: 'Retries on 429 and 5xx, with backoff honouring Retry-After' },
+			{ displayName: 'Max Retries', name: 'maxRetries', type: 'number', default: 3, displayOptions: { show: { '/send': [true] } }, description: 'Retries on 429, 5xx and connections that were never made, with backoff honouring Retry-After. A timeout is not retried: Teams may have posted the message already.' },
+			{ displayName: 'Max Retry Wait (Seconds)', name: 'maxRetryWaitSec', type: 'number', default: 60, displayOptions: { show: { '/send': [true] } }, description: 'Longest wait before a retry. A Retry-After up to this is honoured in full; a longer one ends the tries for that part, with the wait Teams asked for in the error.' },
 			{
 				displayName: 'Mention on Red',
 				name: 'mentions',

@@ -19,19 +19,54 @@ export function clampText(text: string, max: number): string {
 	return chars.slice(0, Math.max(1, max - 1)).join('') + '…';
 }
 
-/** Characters that open emphasis, code, links or tables anywhere in a line. */
-const MARKDOWN_INLINE = /[\\`*_~[\]|]/g;
+const ALNUM = /[\p{L}\p{N}]/u;
+const SPACE = /\s/u;
+/** ASCII punctuation: a backslash before one of these is an escape in CommonMark. */
+const ASCII_PUNCT = /[!-/:-@[-`{-~]/;
+
 /** Line starts that make a heading, quote, list item or numbered list. */
-const MARKDOWN_LINE_START = /^(\s*)([#>+-]|\d+[.)])/;
+const MARKDOWN_LINE_START = /^(\s*)([#>+*-]|\d+[.)])(?=\s|$)/;
 
 /**
- * Backslash-escapes what markdown would read as formatting (CommonMark escapes, which Teams and
- * the adaptivecards renderer honour). Dates, numbers and plain punctuation stay untouched.
+ * Whether the delimiter at `i` could open or close emphasis (CommonMark's flanking rules): `_`
+ * never does inside a word (`orders_daily_load`), `*` not with white space on both sides.
+ */
+function canActAsEmphasis(text: string, i: number): boolean {
+	const before = text[i - 1] ?? ' ';
+	const after = text[i + 1] ?? ' ';
+	if (text[i] === '_') return !(ALNUM.test(before) && ALNUM.test(after));
+	return !(SPACE.test(before) && SPACE.test(after));
+}
+
+/**
+ * Backslash-escapes only what markdown would read as formatting, so names such as
+ * `orders_daily_load` or `2*3` stay as typed (Teams clients that ignore escapes would show the
+ * backslashes): emphasis delimiters that can act (and have a partner), code spans, strikethrough,
+ * link brackets that form `[text](…)` or `[text][…]`, backslashes before punctuation, and list,
+ * heading and quote marks at the start of a line. Dates, numbers and plain punctuation stay.
  */
 export function escapeMarkdown(text: string): string {
-	return text
-		.replace(MARKDOWN_INLINE, (ch) => '\\' + ch)
-		.replace(MARKDOWN_LINE_START, (_m, space: string, mark: string) => space + mark.replace(/[#>+\-.)]$/, (c) => '\\' + c));
+	let stars = 0;
+	let unders = 0;
+	for (let i = 0; i < text.length; i++) {
+		if (text[i] === '*' && canActAsEmphasis(text, i)) stars++;
+		else if (text[i] === '_' && canActAsEmphasis(text, i)) unders++;
+	}
+	const ticks = (text.match(/`/g) ?? []).length;
+	const links = /\[[^\]]*\](\(|\[)/.test(text) || /^\s*\[[^\]]*\]:/.test(text);
+	let out = '';
+	for (let i = 0; i < text.length; i++) {
+		const ch = text[i];
+		let escape = false;
+		if (ch === '*') escape = stars >= 2 && canActAsEmphasis(text, i);
+		else if (ch === '_') escape = unders >= 2 && canActAsEmphasis(text, i);
+		else if (ch === '`') escape = ticks >= 2;
+		else if (ch === '~') escape = text[i + 1] === '~' || text[i - 1] === '~';
+		else if (ch === '[' || ch === ']') escape = links;
+		else if (ch === '\\') escape = ASCII_PUNCT.test(text[i + 1] ?? '');
+		out += escape ? '\\' + ch : ch;
+	}
+	return out.replace(MARKDOWN_LINE_START, (_m, space: string, mark: string) => space + mark.replace(/[#>+*\-.)]$/, (c) => '\\' + c));
 }
 
 /**
@@ -54,9 +89,9 @@ export function escapeMessageCard(text: string): string {
 	return escapeMarkdown(escapeHtml(text));
 }
 
-/** A Markdown table cell: markdown escaped (pipes included) and raw HTML neutralised. */
+/** A Markdown table cell: markdown escaped, pipes (which end a cell) always, raw HTML neutralised. */
 export function escapeMarkdownCell(text: string): string {
-	return escapeMarkdown(text).replace(/</g, '&lt;').replace(/>/g, '&gt;');
+	return escapeMarkdown(text).replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** An http(s) URL safe to put in a link, or null for anything else (javascript:, data:, junk). */

@@ -14,7 +14,10 @@ export interface SendOptions {
 	timeoutMs: number;
 	/** at most one request per this many ms (250 = 4 per second) */
 	minIntervalMs: number;
-	/** longest single wait between tries, Retry-After included */
+	/**
+	 * longest wait before a retry: backoff steps are cut to it, and a Retry-After longer than it
+	 * ends the tries (the message is never sent earlier than Teams asked)
+	 */
 	maxWaitMs: number;
 	/** first backoff step; doubles each retry */
 	baseDelayMs: number;
@@ -114,7 +117,23 @@ export function judgeResponse(kind: WebhookKind, status: number, body: string): 
 	return { kind: 'fail', error: text };
 }
 
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'EAI_AGAIN', 'ECONNREFUSED']);
+/**
+ * Network errors that prove the message never reached Teams (no connection was made), so a retry
+ * cannot post it twice. A timeout or a reset after the request went out proves nothing: Teams may
+ * have posted the message, so those are not retried.
+ */
+const NOT_RECEIVED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Of those, the ones worth another try (a host that does not exist stays so). */
+const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
+
+function networkError(code: string, options: SendOptions): string {
+	if (TIMEOUT_CODES.has(code)) {
+		return `timeout: no answer within ${Math.round(options.timeoutMs / 1000)} s (${code}); Teams may have posted the message, so it was not sent again`;
+	}
+	if (NOT_RECEIVED_CODES.has(code)) return `network error ${code}`;
+	return `network error ${code} after the message was sent; Teams may have posted it, so it was not sent again`;
+}
 
 function networkCode(error: unknown): string {
 	if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
@@ -135,8 +154,10 @@ async function postOnce(url: string, body: string, options: SendOptions): Promis
 }
 
 /**
- * POSTs one message body, retrying 429, 5xx and dropped connections with backoff (honouring
- * Retry-After). Never throws; the result and its error text never contain the URL.
+ * POSTs one message body, retrying 429, 5xx and connections that were never made, with backoff
+ * honouring Retry-After up to `maxWaitMs`. A timeout or a connection dropped after sending is not
+ * retried (the message may be in the channel already). Never throws; the result and its error
+ * text never contain the URL.
  */
 export async function deliver(url: string, body: string, partial: Partial<SendOptions> = {}, limiter?: RateLimiter): Promise<Delivery> {
 	const options = { ...DEFAULT_SEND_OPTIONS, ...partial };
@@ -154,13 +175,18 @@ export async function deliver(url: string, body: string, partial: Partial<SendOp
 			lastError = redactUrl(outcome.error, url);
 			if (outcome.kind === 'fail') return { delivered: false, httpStatus: response.status, error: lastError, attempts: attempt + 1 };
 			wait = retryAfterMs(response.headers['retry-after'], options.now());
+			if (wait !== null && wait > options.maxWaitMs && attempt < options.maxRetries) {
+				const asked = `Teams asked to wait ${Math.ceil(wait / 1000)} s (Retry-After), longer than the longest wait allowed (${Math.round(options.maxWaitMs / 1000)} s)`;
+				return { delivered: false, httpStatus: response.status, error: `${lastError}; ${asked}: not retried`, attempts: attempt + 1 };
+			}
 		} catch (error) {
 			const code = networkCode(error);
 			lastStatus = null;
-			lastError = `network error ${code}`;
+			lastError = networkError(code, options);
 			if (!RETRYABLE_CODES.has(code)) return { delivered: false, httpStatus: null, error: lastError, attempts: attempt + 1 };
 		}
-		if (attempt < options.maxRetries) await options.sleep(Math.min(retryWait(wait, attempt, options), options.maxWaitMs));
+		// never earlier than Retry-After; a backoff step without one is cut to the longest wait
+		if (attempt < options.maxRetries) await options.sleep(wait === null ? Math.min(retryWait(null, attempt, options), options.maxWaitMs) : retryWait(wait, attempt, options));
 	}
 	return { delivered: false, httpStatus: lastStatus, error: `${lastError} (gave up after ${options.maxRetries + 1} tries)`, attempts: options.maxRetries + 1 };
 }

@@ -106,6 +106,24 @@ describe('escaping of log text', () => {
 		expect(escapeAdaptive('2026-11-22 09:00, 1.5')).toBe('2026-11-22 09:00, 1.5');
 	});
 
+	it('escapes only where markdown would act: names, arithmetic and lone marks stay as typed', () => {
+		for (const plain of ['orders_daily_load', 'dw.fact_sales_v2', 'x 2*3 rows', 'a * b', 'array[0] = 1', 'C:\\data\\in', '~5 rows', '`one tick', '#hashtag', '-5 rows', '가_나_다']) {
+			expect(escapeAdaptive(plain)).toBe(plain);
+		}
+		expect(escapeAdaptive('_private_ table')).toBe('\\_private\\_ table');
+		expect(escapeAdaptive('**bold**')).toBe('\\*\\*bold\\*\\*');
+		expect(escapeAdaptive('a *b* c')).toBe('a \\*b\\* c');
+		expect(escapeAdaptive('[x](http://e.com)')).toBe('\\[x\\](http://e.com)');
+		expect(escapeAdaptive('`rm -rf`')).toBe('\\`rm -rf\\`');
+		expect(escapeAdaptive('~~gone~~')).toBe('\\~\\~gone\\~\\~');
+		// a backslash that would escape is itself escaped, and the star it guarded then counts
+		expect(escapeAdaptive('\\*not bold*')).toBe('\\\\\\*not bold\\*');
+		expect(escapeAdaptive('# heading')).toBe('\\# heading');
+		expect(escapeAdaptive('* item')).toBe('\\* item');
+		// emoji before a delimiter do not shift the rules (UTF-16 indexes)
+		expect(escapeAdaptive('🚨 _a_ b')).toBe('🚨 \\_a\\_ b');
+	});
+
 	it('escapes HTML for HTML, MessageCard and Markdown', () => {
 		expect(escapeHtml(evil)).not.toMatch(/<b>|<at>/);
 		expect(escapeMessageCard(evil)).not.toMatch(/<b>|(^|[^\\])\*\*/);

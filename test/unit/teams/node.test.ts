@@ -62,6 +62,18 @@ describe('Teams Table node', () => {
 		expect(JSON.stringify(error)).not.toContain('S3cr3tSignature');
 	});
 
+	it('when some parts are refused and others delivered, does not fail (a re-run would post those twice): each part says whether it went through', async () => {
+		const node = new TeamsTable();
+		rx.failNext({ status: 400, body: 'card too wide' });
+		const { ctx, hints } = fakeContext(genLights(60), { ...base, send: true }, rx.workflowsUrl);
+		const [out] = await node.execute.call(ctx);
+		expect(out.length).toBeGreaterThan(2);
+		expect(out[0].json).toMatchObject({ part: 1, delivered: false, httpStatus: 400, error: 'card too wide' });
+		expect(out.slice(1).every((o) => o.json.delivered === true)).toBe(true);
+		expect(rx.posted()).toHaveLength(out.length - 1);
+		expect(hints.map((h) => h.message).join(' ')).toMatch(new RegExp(`Teams did not take 1 of ${out.length} parts \\(part 1/${out.length}: card too wide\\)`));
+	});
+
 	it('with continueOnFail, outputs the failed part with delivered false and the error text', async () => {
 		const node = new TeamsTable();
 		rx.failNext({ status: 200, body: 'Summary or Text is required.' });

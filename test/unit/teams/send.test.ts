@@ -93,6 +93,38 @@ describe('sending', () => {
 		expect(refused).toMatchObject({ delivered: false, httpStatus: null, error: 'network error ECONNREFUSED (gave up after 1 tries)' });
 	});
 
+	it('honours a Retry-After longer than the backoff cap, and stops (saying so) when it exceeds the longest wait', async () => {
+		const waits: number[] = [];
+		rx.failNext({ status: 429, headers: { 'Retry-After': '90' } });
+		const honoured = await deliver(rx.workflowsUrl, card(), { ...fast, maxWaitMs: 120_000, sleep: async (ms) => void waits.push(ms), random: () => 0 });
+		expect(honoured).toMatchObject({ delivered: true, attempts: 2 });
+		expect(waits[0]).toBeGreaterThanOrEqual(90_000);
+		rx.failNext({ status: 429, headers: { 'Retry-After': '300' } });
+		const refused = await deliver(rx.workflowsUrl, card(), { ...fast, maxWaitMs: 60_000, sleep: async () => undefined });
+		expect(refused).toMatchObject({ delivered: false, httpStatus: 429, attempts: 1 });
+		expect(refused.error).toMatch(/asked to wait 300 s \(Retry-After\), longer than the longest wait allowed \(60 s\): not retried/);
+	});
+
+	it('does not send again after a timeout (Teams may have posted it) and says "timeout"', async () => {
+		const http = await import('node:http');
+		let posts = 0;
+		const slow = http.createServer((req) => {
+			posts++;
+			req.resume();
+		});
+		await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+		const { port } = slow.address() as import('node:net').AddressInfo;
+		try {
+			const result = await deliver(`http://127.0.0.1:${port}/workflows/x/triggers/manual/paths/invoke?sig=SECRETSECRET`, card(), { ...fast, timeoutMs: 300, maxRetries: 3 });
+			expect(result).toMatchObject({ delivered: false, httpStatus: null, attempts: 1 });
+			expect(result.error).toMatch(/^timeout: no answer within 0 s/);
+			expect(posts).toBe(1);
+		} finally {
+			slow.closeAllConnections();
+			await new Promise((resolve) => slow.close(resolve));
+		}
+	});
+
 	it('sends parts in order through one rate limiter, reporting each part', async () => {
 		const messages = buildMessages(genLights(300), { now: NOW, maxBytes: 6000, maxParts: 0 });
 		rx.failNext({ status: 400, body: 'nope' });
