@@ -13,6 +13,8 @@ export function measure<T>(fn: () => T): { result: T; ms: number; peakHeapMB: nu
 	return { result, ms, peakHeapMB: peak / 2 ** 20, rssMB: process.memoryUsage().rss / 2 ** 20 };
 }
 
+/** MET / NOT MET for a target; a missed target makes the bench exit non-zero. */
 export function verdict(ok: boolean): string {
+	if (!ok) process.exitCode = 1;
 	return ok ? 'MET' : 'NOT MET';
 }
