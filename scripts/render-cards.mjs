@@ -47,6 +47,17 @@ try {
 	const bad = render.results.filter((r) => !r.ok || r.events.length);
 	if (bad.length) throw new Error(`renderer events: ${JSON.stringify(bad)}`);
 	console.log(`saved ${path.relative(root, out)} (${messages.length} messages, ${messages.map((m) => m.bytes + ' B').join(', ')})`);
+	// the same reports in the compact layout, as a phone (360 px) shows them
+	rx.clear();
+	const compact = [
+		...buildMessages(lights, { now, language: 'ko', title: '데이터 파이프라인 현황', reportUrl: 'https://status.example.com/', layout: 'compact' }),
+		...buildMessages(rowCounts, { now, title: 'Row counts — nightly load', layout: 'compact' }),
+	];
+	await deliverAll(rx.workflowsUrl, compact.map((m) => m.body), { minIntervalMs: 0 });
+	const phoneOut = out.replace(/\.png$/, '-phone.png');
+	const phone = await renderChannel(rx.channelUrl, phoneOut, 360);
+	if (phone.brokenWords.length) throw new Error(`words broken at 360 px: ${phone.brokenWords.join(', ')}`);
+	console.log(`saved ${path.relative(root, phoneOut)} (compact layout at 360 px)`);
 } finally {
 	await rx.stop();
 }

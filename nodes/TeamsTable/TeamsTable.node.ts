@@ -14,13 +14,14 @@ import { InputError } from '../logic/shared/errors';
 import { buildMessages } from '../logic/teams/report';
 import { deliverAll } from '../logic/teams/send';
 import type { Delivery } from '../logic/teams/send';
-import type { ColumnKind, ColumnRequest, EmptyMode, Language, Mention, OverflowMode, ReportOptions, TeamsFormat, TeamsMessage } from '../logic/teams/types';
+import type { CardLayout, ColumnKind, ColumnRequest, EmptyMode, Language, Mention, OverflowMode, ReportOptions, TeamsFormat, TeamsMessage } from '../logic/teams/types';
 import { checkWebhookUrl, redactUrl } from '../logic/teams/webhookUrl';
 import type { CheckedWebhook, WebhookKind } from '../logic/teams/webhookUrl';
 import { properties } from './description';
 
 interface Options {
 	fullWidth?: boolean;
+	layout?: CardLayout;
 	maxCellChars?: number;
 	maxBytes?: number;
 	maxParts?: number;
@@ -49,6 +50,7 @@ function readOptions(ctx: IExecuteFunctions): ReportOptions {
 		maxCellChars: options.maxCellChars ?? 300,
 		mentions: options.mentions?.person ?? [],
 		fullWidth: options.fullWidth ?? true,
+		layout: options.layout ?? 'table',
 		whenEmpty: options.whenEmpty ?? 'error',
 	};
 }

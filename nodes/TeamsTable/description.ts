@@ -104,6 +104,18 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Layout',
+				name: 'layout',
+				type: 'options',
+				default: 'table',
+				displayOptions: { show: { '/format': ['adaptiveCard'] } },
+				options: [
+					{ name: 'Table', value: 'table', description: 'A column per field, for desktop channels' },
+					{ name: 'Compact (Phones)', value: 'compact', description: 'Per row the light, the name and a one-line reason; other fields in one line that wraps between fields' },
+				],
+				description: 'How rows are laid out in the Adaptive Card',
+			},
 			{ displayName: 'Full Width', name: 'fullWidth', type: 'boolean', default: true, description: 'Whether the Adaptive Card asks Teams for the full width of the channel' },
 			{ displayName: 'Max Cell Length', name: 'maxCellChars', type: 'number', default: 300, description: 'Longer cells are cut with an ellipsis' },
 			{ displayName: 'Max Message Size (Bytes)', name: 'maxBytes', type: 'number', default: 24576, description: 'UTF-8 bytes of the whole POST body; Teams rejects more than 28 KB (28672)' },

@@ -17,6 +17,8 @@ export const CARD_VERSION = '1.4';
 
 type Element = Record<string, unknown>;
 
+const ZWSP = '\u200B';
+
 function textBlock(text: string, extra: Element = {}): Element {
 	return { type: 'TextBlock', text, wrap: true, ...extra };
 }
@@ -36,8 +38,54 @@ function columnOf(column: Column, item: Element): Element {
 	return { type: 'Column', width: columnWeight(column), items: [item] };
 }
 
+/** The column that names the row (pipeline, table, name) and the one that says why (reason). */
+function compactRoles(report: Report): { name: number; reason: number } {
+	const name = report.columns.findIndex((c) => c.kind !== 'status' && c.kind !== 'link');
+	const byKey = report.columns.findIndex((c) => ['reason', 'detail', 'summary'].includes(c.key));
+	const reason = byKey >= 0 ? byKey : report.columns.findIndex((c, i) => i !== name && c.kind === 'text');
+	return { name, reason };
+}
+
+/**
+ * Lets a long identifier (`warehouse.orders_daily_load`) wrap after its separators instead of
+ * inside a word: a zero-width space after `.`, `_` and `/` where a letter follows (numbers such as
+ * `1.5` or `818,739` are left whole). Applied after escaping, so it changes no markdown.
+ */
+function breakableName(escaped: string): string {
+	return escaped.replace(/([._/])(?=\p{L})/gu, `$1${ZWSP}`);
+}
+
+/**
+ * One row for a narrow screen: the light's symbol, then the name (bold) and the reason on one
+ * line each, then the remaining fields as `label value` pairs in one subtle line that wraps
+ * between pairs, never inside a word or a number. Links stay on the row (selectAction).
+ */
+function compactRow(row: Row, report: Report, labels: Labels): Element {
+	const { name, reason } = compactRoles(report);
+	const text = (i: number) => (i >= 0 ? row.cells[i] : '');
+	const rest = report.columns
+		.map((column, i) => ({ column, i }))
+		.filter(({ column, i }) => i !== name && i !== reason && column.kind !== 'status' && column.kind !== 'link' && column.kind !== 'trend' && text(i) && text(i) !== MISSING)
+		.map(({ column, i }) => `${escapeAdaptive(column.label)} ${escapeAdaptive(text(i))}`);
+	const lines: Element[] = [textBlock(breakableName(escapeAdaptive(text(name) || MISSING)), { weight: 'Bolder' })];
+	if (text(reason)) lines.push(textBlock(escapeAdaptive(text(reason)), { spacing: 'None', maxLines: 2 }));
+	if (rest.length) lines.push(textBlock(rest.join(' · '), { isSubtle: true, size: 'Small', spacing: 'None' }));
+	const element: Element = {
+		type: 'ColumnSet',
+		separator: true,
+		spacing: 'Small',
+		columns: [
+			{ type: 'Column', width: 'auto', items: [textBlock(LIGHT_SYMBOL[row.light], { color: LIGHT_COLOR[row.light], wrap: false })] },
+			{ type: 'Column', width: 'stretch', items: lines },
+		],
+	};
+	if (row.url) element.selectAction = { type: 'Action.OpenUrl', url: row.url, title: labels.open };
+	return element;
+}
+
 function tableRow(row: Row, report: Report): Element {
 	const labels = labelsFor(report.language);
+	if (report.layout === 'compact') return compactRow(row, report, labels);
 	const element: Element = {
 		type: 'ColumnSet',
 		separator: true,
@@ -84,6 +132,7 @@ export function adaptiveCardOf(report: Report, page: Page, rows: Element[]): Ele
 	body.push(textBlock(countsLine(report.counts, labels), { spacing: 'Medium' }));
 	if (shouldMention(report) && page.part === 1) body.push(textBlock(mentionText(report, labels)));
 	if (report.rows.length === 0) body.push(textBlock(labels.emptyReport, { isSubtle: true }));
+	else if (report.layout === 'compact') body.push(...rows);
 	else body.push(headerRow(report), ...rows);
 	if (page.omittedTotal > 0) {
 		body.push(textBlock(`${labels.andMore(page.omittedTotal)} (${shortCounts(page.omitted)})`, { isSubtle: true, spacing: 'Medium' }));

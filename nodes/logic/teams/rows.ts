@@ -95,5 +95,6 @@ export function buildReport(input: readonly Json[], options: ReportOptions): Rep
 		reportUrl: safeUrl(options.reportUrl),
 		mentions: options.mentions.filter((m) => m.name.trim() && m.id.trim()),
 		fullWidth: options.fullWidth,
+		layout: options.layout ?? 'table',
 	};
 }

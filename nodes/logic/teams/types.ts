@@ -35,6 +35,13 @@ export type OverflowMode = 'split' | 'truncate';
 /** What to do when there is nothing to report. */
 export type EmptyMode = 'error' | 'report' | 'skip';
 
+/**
+ * Adaptive Card layout: `table` (a column per field, for desktop channels) or `compact` (per
+ * row the light, the name and a one-line reason, the other fields as a subtle line that wraps by
+ * words; no header), for Teams on phones where columns break words and numbers mid-token.
+ */
+export type CardLayout = 'table' | 'compact';
+
 export interface Mention {
 	/** display name, shown as `@name` */
 	name: string;
@@ -64,6 +71,7 @@ export interface ReportOptions {
 	mentions: Mention[];
 	/** Adaptive Card: ask Teams to use the full width of the channel */
 	fullWidth: boolean;
+	layout?: CardLayout;
 	whenEmpty: EmptyMode;
 	/** the instant the report is made (defaults to now); ISO string or Date */
 	now?: string | Date;
@@ -91,6 +99,7 @@ export interface Report {
 	reportUrl: string | null;
 	mentions: Mention[];
 	fullWidth: boolean;
+	layout: CardLayout;
 }
 
 /** One message of a report: which rows, its number, and what was left out. */

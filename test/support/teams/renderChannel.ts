@@ -24,7 +24,36 @@ export interface ChannelRender {
 	text: string;
 	/** the links a reader can click */
 	links: string[];
+	/**
+	 * words and numbers the layout broke inside, across lines (a run of letters and digits, with
+	 * the `,` `.` `:` inside numbers and times; a break between emoji or after a separator is fine)
+	 */
+	brokenWords: string[];
+	/** text elements whose content is cut off horizontally */
+	clipped: number;
 }
+
+// In the page: every word of every text element, measured with a Range; a word drawn in more than
+// one line box was broken inside (e.g. "Stat/us", "818,73/9" on a phone).
+const MEASURE = `(() => {
+	const broken = [];
+	let clipped = 0;
+	const walker = document.createTreeWalker(document.getElementById('channel'), NodeFilter.SHOW_TEXT);
+	for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+		const text = node.textContent || '';
+		const el = node.parentElement;
+		if (el && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow === 'hidden' && getComputedStyle(el).whiteSpace !== 'nowrap') clipped++;
+		const re = /[\\p{L}\\p{N}](?:[\\p{L}\\p{N}]|[,.:](?=\\p{N}))*/gu;
+		for (let m = re.exec(text); m; m = re.exec(text)) {
+			const range = document.createRange();
+			range.setStart(node, m.index);
+			range.setEnd(node, m.index + m[0].length);
+			const tops = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+			if (tops.size > 1) broken.push(m[0]);
+		}
+	}
+	return { broken, clipped };
+})()`;
 
 /** Why Chromium cannot run here, or null when it can. */
 export function chromiumMissing(): string | null {
@@ -61,11 +90,12 @@ export async function renderChannel(channelUrl: string, screenshotPath?: string,
 		const results = (await page.evaluate('window.__renderResults')) as RenderResult[];
 		const text = (await page.evaluate("document.getElementById('channel').innerText")) as string;
 		const links = (await page.evaluate("Array.from(document.querySelectorAll('#channel a')).map((a) => a.href)")) as string[];
+		const measured = (await page.evaluate(MEASURE)) as { broken: string[]; clipped: number };
 		if (screenshotPath) {
 			fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
 			await page.screenshot({ path: screenshotPath, fullPage: true });
 		}
-		return { results, text, links };
+		return { results, text, links, brokenWords: measured.broken, clipped: measured.clipped };
 	} finally {
 		await context.close();
 		fs.rmSync(userDataDir, { recursive: true, force: true });
