@@ -104,6 +104,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{ displayName: 'Full Width', name: 'fullWidth', type: 'boolean', default: true, description: 'Whether the Adaptive Card asks Teams for the full width of the channel' },
 			{
 				displayName: 'Layout',
 				name: 'layout',
@@ -116,7 +117,6 @@ export const properties: INodeProperties[] = [
 				],
 				description: 'How rows are laid out in the Adaptive Card',
 			},
-			{ displayName: 'Full Width', name: 'fullWidth', type: 'boolean', default: true, description: 'Whether the Adaptive Card asks Teams for the full width of the channel' },
 			{ displayName: 'Max Cell Length', name: 'maxCellChars', type: 'number', default: 300, description: 'Longer cells are cut with an ellipsis' },
 			{ displayName: 'Max Message Size (Bytes)', name: 'maxBytes', type: 'number', default: 24576, description: 'UTF-8 bytes of the whole POST body; Teams rejects more than 28 KB (28672)' },
 			{ displayName: 'Max Parts', name: 'maxParts', type: 'number', default: 10, description: 'At most this many messages; the rest is counted as "and N more" (0 = no limit)' },
