@@ -118,6 +118,14 @@ function scheduleText(p: PipelineView): string {
 	return p.timezone ? `${p.schedule} (${p.timezone})` : p.schedule;
 }
 
+/**
+ * One table cell, labelled with its column: on a phone the tables become one block per row and
+ * each cell shows its label before the value (the header row is hidden there).
+ */
+function cell(label: string, html: string, cls?: string): string {
+	return `<td${cls ? ` class="${cls}"` : ''} data-label="${escapeHtml(label)}">${html}</td>`;
+}
+
 export function sortPipelines(list: readonly PipelineView[]): PipelineView[] {
 	return [...list].sort((a, b) => LIGHT_ORDER[a.light ?? 'none'] - LIGHT_ORDER[b.light ?? 'none'] || a.pipeline.localeCompare(b.pipeline));
 }
@@ -132,23 +140,23 @@ function pipelinesHtml(data: PageData, request: PageRequest, t: PageLabels): str
 		.map((l) => `<span class="l-${l}"><span class="dot"></span>${escapeHtml(t.light[l])} ${counts.get(l)}</span>`)
 		.join('');
 	const days = stripDays(request);
+	const c = t.col;
 	const rows = sortPipelines(data.pipelines).map((p) => {
 		const reasons = p.reasons.length ? `<ul class="reasons">${p.reasons.map((r) => `<li>${escapeHtml(truncate(r, 300))}</li>`).join('')}</ul>` : '<span class="muted">–</span>';
 		const owner = p.owner ? escapeHtml(p.owner) : '–';
 		const description = p.description ? `<div class="muted">${escapeHtml(truncate(p.description, 200))}</div>` : '';
 		return (
-			`<tr class="l-row-${p.light ?? 'none'}"><td>${lightBadge(p.light, t)}</td>` +
-			`<td><strong>${externalLink(p.url, p.pipeline)}</strong>${description}</td>` +
-			`<td>${escapeHtml(p.service ?? '–')}</td>` +
-			`<td class="nowrap">${escapeHtml(scheduleText(p))}</td>` +
-			`<td class="nowrap">${escapeHtml(p.deadline ?? '–')}</td>` +
-			`<td>${owner}</td>` +
-			`<td>${reasons}</td>` +
-			`<td class="nowrap">${escapeHtml(formatInstant(p.evaluatedAt, request.timezone))}</td>` +
-			`<td>${stripHtml(p, days)}</td></tr>`
+			`<tr class="l-row-${p.light ?? 'none'}">${cell(c.light, lightBadge(p.light, t))}` +
+			cell(c.pipeline, `<strong class="id" title="${escapeHtml(p.pipeline)}">${externalLink(p.url, p.pipeline)}</strong>${description}`) +
+			cell(c.service, escapeHtml(p.service ?? '–')) +
+			cell(c.schedule, escapeHtml(scheduleText(p))) +
+			cell(c.deadline, escapeHtml(p.deadline ?? '–'), 'nowrap') +
+			cell(c.owner, owner) +
+			cell(c.reasons, reasons) +
+			cell(c.evaluated, escapeHtml(formatInstant(p.evaluatedAt, request.timezone))) +
+			`${cell(c.lastDays(request.stripDays), stripHtml(p, days))}</tr>`
 		);
 	});
-	const c = t.col;
 	return (
 		`${heading}<div class="summary">${summary}</div>` +
 		`<table class="pipelines"><thead><tr><th>${c.light}</th><th>${c.pipeline}</th><th>${c.service}</th><th>${c.schedule}</th><th>${c.deadline}</th><th>${c.owner}</th><th>${c.reasons}</th><th>${c.evaluated}</th><th>${escapeHtml(c.lastDays(request.stripDays))}</th></tr></thead>` +
@@ -157,16 +165,17 @@ function pipelinesHtml(data: PageData, request: PageRequest, t: PageLabels): str
 }
 
 function eventRow(e: EventView, request: PageRequest, t: PageLabels): string {
+	const c = t.col;
 	const task = [e.taskId, e.tryNumber !== null ? t.tryNo(e.tryNumber) : null].filter(Boolean).join(' · ');
 	const text = e.summary ?? e.message ?? '';
 	const links = [e.url ? externalLink(e.url, t.run) : '', e.logUrl ? externalLink(e.logUrl, t.log) : ''].filter(Boolean).join(' · ');
 	return (
-		`<tr class="event"><td class="nowrap">${escapeHtml(formatInstant(e.at, request.timezone))}</td>` +
-		`<td>${escapeHtml(e.pipeline)}${e.source ? ` <span class="muted">(${escapeHtml(e.source)})</span>` : ''}</td>` +
-		`<td>${escapeHtml(task || '–')}</td>` +
-		`<td>${escapeHtml(e.state ?? '–')}</td>` +
-		`<td class="msg">${escapeHtml(truncate(text, MESSAGE_CHARS))}</td>` +
-		`<td class="nowrap">${links || '–'}</td></tr>`
+		`<tr class="event">${cell(c.time, escapeHtml(formatInstant(e.at, request.timezone)), 'nowrap')}` +
+		cell(c.pipeline, `<span class="id" title="${escapeHtml(e.pipeline)}">${escapeHtml(e.pipeline)}</span>${e.source ? ` <span class="muted">(${escapeHtml(e.source)})</span>` : ''}`) +
+		cell(c.task, `<span class="id">${escapeHtml(task || '–')}</span>`) +
+		cell(c.state, escapeHtml(e.state ?? '–')) +
+		cell(c.message, escapeHtml(truncate(text, MESSAGE_CHARS)), 'msg') +
+		`${cell(c.links, links || '–', 'nowrap')}</tr>`
 	);
 }
 
@@ -218,18 +227,19 @@ function eventsHtml(data: PageData, request: PageRequest, page: number, t: PageL
 }
 
 function tableRow(tt: TableTrend, request: PageRequest, t: PageLabels): string {
+	const c = t.col;
 	const values = tt.series.filter((v): v is number => v !== null);
 	const label = escapeHtml(t.trendLabel(tt.table, values.length ? formatCount(Math.min(...values)) : '–', values.length ? formatCount(Math.max(...values)) : '–'));
 	const latest = tt.latest;
 	const rows = latest ? `${formatCount(latest.rows)}${latest.estimated ? ` <span class="muted">(${escapeHtml(t.estimated)})</span>` : ''}` : `<span class="muted">${escapeHtml(t.notMeasured)}</span>`;
 	const description = tt.description ? `<div class="muted">${escapeHtml(truncate(tt.description, 160))}</div>` : '';
 	return (
-		`<tr><td><strong>${escapeHtml(tt.table)}</strong>${description}</td>` +
-		`<td class="num">${rows}</td>` +
-		`<td class="num">${escapeHtml(formatDelta(latest?.delta ?? null))}</td>` +
-		`<td>${lightBadge(latest?.light ?? null, t)}${latest?.reason ? `<div class="muted">${escapeHtml(truncate(latest.reason, 200))}</div>` : ''}</td>` +
-		`<td>${sparklineSvg(tt.series, { label, tone: latest?.light ?? 'none' })}</td>` +
-		`<td class="nowrap muted">${escapeHtml(latest?.day ?? '–')}</td></tr>`
+		`<tr>${cell(c.table, `<strong class="id" title="${escapeHtml(tt.table)}">${escapeHtml(tt.table)}</strong>${description}`)}` +
+		cell(c.rows, rows, 'num') +
+		cell(c.delta, escapeHtml(formatDelta(latest?.delta ?? null)), 'num') +
+		cell(c.verdict, `${lightBadge(latest?.light ?? null, t)}${latest?.reason ? `<div class="muted">${escapeHtml(truncate(latest.reason, 200))}</div>` : ''}`) +
+		cell(c.trend(request.trendDays), sparklineSvg(tt.series, { label, tone: latest?.light ?? 'none' })) +
+		`${cell(c.time, escapeHtml(latest?.day ?? '–'), 'nowrap muted')}</tr>`
 	);
 }
 

@@ -19,7 +19,10 @@ th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertic
 th{background:var(--bg);font-weight:600;white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.nowrap{white-space:nowrap}
-table.counts{table-layout:fixed}
+table.counts,table.pipelines,table.events{table-layout:fixed}
+table.pipelines td,table.events td,table.counts td{overflow-wrap:anywhere}
+table.pipelines th:nth-child(1){width:8%}table.pipelines th:nth-child(2){width:17%}table.pipelines th:nth-child(3){width:7%}table.pipelines th:nth-child(4){width:11%}table.pipelines th:nth-child(5){width:7%}table.pipelines th:nth-child(6){width:9%}table.pipelines th:nth-child(7){width:20%}table.pipelines th:nth-child(8){width:10%}table.pipelines th:nth-child(9){width:11%}
+table.events th:nth-child(1){width:13%}table.events th:nth-child(2){width:16%}table.events th:nth-child(3){width:12%}table.events th:nth-child(4){width:9%}table.events th:nth-child(5){width:40%}table.events th:nth-child(6){width:10%}
 table.counts th:nth-child(1){width:30%}table.counts th:nth-child(2){width:11%}table.counts th:nth-child(3){width:9%}table.counts th:nth-child(4){width:22%}table.counts th:nth-child(5){width:16%}table.counts th:nth-child(6){width:12%}
 .dot{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:baseline}
 .l-red .dot,.dot.l-red{background:var(--red)}
@@ -31,7 +34,7 @@ table.counts th:nth-child(1){width:30%}table.counts th:nth-child(2){width:11%}ta
 .summary{display:flex;gap:14px;margin:6px 0 10px;font-weight:600}
 .reasons{margin:0;padding-left:16px}
 .muted{color:var(--muted)}
-.strip{display:flex;gap:2px}
+.strip{display:flex;flex-wrap:wrap;gap:2px;max-width:160px}
 .strip span{width:9px;height:14px;border-radius:2px;background:#eaeef2}
 .strip .s-red{background:var(--red)}.strip .s-yellow{background:var(--yellow)}.strip .s-green{background:var(--green)}.strip .s-grey{background:var(--grey)}
 nav.tabs{display:flex;gap:4px;border-bottom:1px solid var(--line);margin-bottom:8px}
@@ -51,6 +54,22 @@ form.range input{font:inherit;padding:2px 4px}
 .spark-yellow polyline{stroke:var(--yellow)}.spark-yellow circle{fill:var(--yellow)}
 .spark-grey polyline{stroke:var(--grey)}.spark-grey circle{fill:var(--grey)}
 footer{color:var(--muted);font-size:12px;padding:12px 24px;border-top:1px solid var(--line)}
+.id{overflow-wrap:anywhere}
+@media (max-width:720px){
+header{padding:12px}
+header .lang{margin-left:0}
+main{padding:8px 12px 16px}
+table,tbody,tr,td{display:block;width:100%}
+thead{display:none}
+tr{border-bottom:1px solid var(--line);padding:8px 0}
+td{border:none;padding:2px 0;white-space:normal}
+td.num,td.nowrap{white-space:normal;text-align:left}
+td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-size:12px;font-weight:400;margin-right:4px}
+table.counts{table-layout:auto}
+.msg{max-width:none}
+nav.tabs{flex-wrap:wrap}
+.summary{flex-wrap:wrap}
+}
 `;
 
 const CSS_HASH = createHash('sha256').update(PAGE_CSS, 'utf8').digest('base64');

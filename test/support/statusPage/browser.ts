@@ -21,6 +21,9 @@ export interface PageVisit {
 	pageErrors: string[];
 	text: string;
 	links: string[];
+	/** how wide the page is laid out, against the viewport (wider means the reader scrolls sideways) */
+	pageWidth: number;
+	viewportWidth: number;
 }
 
 async function withPage<T>(credentials: { username: string; password: string } | undefined, width: number, use: (page: Page, consoleErrors: string[], pageErrors: string[]) => Promise<T>): Promise<T> {
@@ -59,6 +62,8 @@ async function describePage(page: Page, status: number | null, consoleErrors: st
 		pageErrors: [...pageErrors],
 		text: (await page.evaluate('document.body.innerText')) as string,
 		links: (await page.evaluate("Array.from(document.querySelectorAll('a')).map((a) => a.href)")) as string[],
+		pageWidth: (await page.evaluate('document.documentElement.scrollWidth')) as number,
+		viewportWidth: (await page.evaluate('window.innerWidth')) as number,
 	};
 }
 
@@ -75,9 +80,11 @@ export async function visitStatusPage(url: string, credentials: { username: stri
 }
 
 /** Loads given HTML (e.g. the page with a script planted after the CSP) as a document and reports the same. */
-export async function visitHtml(html: string): Promise<PageVisit> {
-	return withPage(undefined, 1000, async (page, consoleErrors, pageErrors) => {
+export async function visitHtml(html: string, width = 1000, screenshotPath?: string): Promise<PageVisit> {
+	return withPage(undefined, width, async (page, consoleErrors, pageErrors) => {
 		await page.setContent(html, { waitUntil: 'load' });
-		return describePage(page, null, consoleErrors, pageErrors);
+		const visit = await describePage(page, null, consoleErrors, pageErrors);
+		if (screenshotPath) await page.screenshot({ path: screenshotPath, fullPage: true });
+		return visit;
 	});
 }

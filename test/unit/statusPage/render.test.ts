@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { DEFAULT_SETTINGS, parseRequest, PAGE_CSP, renderBadRequest, renderStatusPage, toPageData } from '../../../nodes/logic/statusPage';
 import type { PageRequest, QueryRows } from '../../../nodes/logic/statusPage';
 import { escapeHtml, externalLink, safeHttpUrl, truncate } from '../../../nodes/logic/statusPage/escape';
 import { pageLink } from '../../../nodes/logic/statusPage/render';
 import { sparklinePoints, sparklineSvg } from '../../../nodes/logic/statusPage/sparkline';
 import { PAGE_CSS } from '../../../nodes/logic/statusPage/style';
+import { chromiumMissing, visitHtml } from '../../support/statusPage/browser';
 import { HOSTILE, HOSTILE_TEXT } from '../../support/statusPage/fixtures';
 
 const NOW = '2026-11-22T01:00:00Z';
@@ -289,4 +292,36 @@ describe('toPageData', () => {
 		const data = toPageData({ pipelines: [{ pipeline: 'p', reasons: '[{"text":"a"},"b"]' }, { pipeline: 'q', reasons: 'plain' }] }, r);
 		expect(data.pipelines.map((p) => p.reasons)).toEqual([['a', 'b'], ['plain']]);
 	});
+});
+
+const noChromium = chromiumMissing();
+if (noChromium) console.warn(`SKIPPED status page width checks: ${noChromium}`);
+(noChromium ? describe.skip : describe)('the page in Chromium on a phone and on a desktop', () => {
+	// long ids without spaces, a long message, Korean and English
+	const longRows: QueryRows = {
+		...rows,
+		pipelines: [...rows.pipelines!, { ...rows.pipelines![0], pipeline: 'warehouse_ingestion_orders_daily_partitioned_backfill_v2_kst', strip: null }],
+		rowCounts: [...rows.rowCounts!, { ...rows.rowCounts![30], table: 'analytics_warehouse.fact_orders_daily_partitioned_by_region_and_channel' }],
+	};
+	for (const lang of ['ko', 'en'] as const) {
+		for (const width of [390, 1280]) {
+			it(`${lang} at ${width} px: no sideways scroll, every cell labelled on the phone`, async () => {
+				const r = request({ lang });
+				const html = renderStatusPage(toPageData(longRows, r), r).html;
+				const shot = path.join(os.tmpdir(), `status-${lang}-${width}-${process.pid}.png`);
+				const visit = await visitHtml(html, width, shot);
+				expect(visit.pageErrors).toEqual([]);
+				expect(visit.pageWidth).toBeLessThanOrEqual(visit.viewportWidth);
+				expect(visit.text).toContain(lang === 'ko' ? '파이프라인' : 'Pipeline');
+			}, 60_000);
+		}
+	}
+
+	it('the check can fail: the same page without the phone layout scrolls sideways at 390 px', async () => {
+		const r = request({ lang: 'en' });
+		const html = renderStatusPage(toPageData(longRows, r), r).html.replace(/@media \(max-width:720px\)\{[\s\S]*?\n\}\n/, '');
+		// (the CSP allows the stylesheet by hash: this copy loses its styles entirely, like a page without the layout)
+		const visit = await visitHtml(html, 390);
+		expect(visit.pageWidth).toBeGreaterThan(visit.viewportWidth);
+	}, 60_000);
 });
