@@ -29,6 +29,17 @@ export class TeamsWebhookApi implements ICredentialType {
 			description:
 				'URL of the Teams Workflows webhook ("Post to a channel when a webhook request is received") or of a legacy Office 365 connector. Other hosts (a proxy) are allowed with a warning.',
 		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password -- every value is a webhook URL, each a secret like the one above
+		{
+			displayName: 'Channels',
+			name: 'channels',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: '{"data-eng": "https://…", "analytics": "https://…"}',
+			description:
+				'Optional: more channels as a JSON object of channel name to webhook URL, for the Teams Table option Route by Field. The Webhook URL above is the default channel: items whose channel is empty or not listed go there.',
+		},
 		{
 			displayName: 'Endpoint Kind',
 			name: 'kind',

@@ -12,9 +12,11 @@ import type {
 } from 'n8n-workflow';
 import { InputError } from '../logic/shared/errors';
 import { buildMessages } from '../logic/teams/report';
-import { deliverAll } from '../logic/teams/send';
+import { DEFAULT_SEND_OPTIONS, RateLimiter, deliver } from '../logic/teams/send';
 import type { Delivery } from '../logic/teams/send';
 import type { CardLayout, ColumnKind, ColumnRequest, EmptyMode, Language, Mention, OverflowMode, ReportOptions, TeamsFormat, TeamsMessage } from '../logic/teams/types';
+import { parseChannels, routeItems } from '../logic/teams/route';
+import type { ChannelGroup } from '../logic/teams/route';
 import { checkWebhookUrl, redactUrl } from '../logic/teams/webhookUrl';
 import type { CheckedWebhook, WebhookKind } from '../logic/teams/webhookUrl';
 import { properties } from './description';
@@ -28,6 +30,7 @@ interface Options {
 	mentions?: { person?: Mention[] };
 	maxRetries?: number;
 	maxRetryWaitSec?: number;
+	routeByField?: string;
 	reportUrl?: string;
 	subtitle?: string;
 	whenEmpty?: EmptyMode;
@@ -75,16 +78,24 @@ function toJson(message: TeamsMessage, delivery?: Delivery, warnings: string[] =
 	return json;
 }
 
-async function webhookOf(ctx: IExecuteFunctions): Promise<CheckedWebhook> {
-	const credentials = await ctx.getCredentials<{ webhookUrl: string; kind?: 'auto' | WebhookKind }>('teamsWebhookApi');
+/** The credential's default webhook and its named channels, checked; errors never show a URL. */
+async function webhooksOf(ctx: IExecuteFunctions): Promise<{ webhook: CheckedWebhook; channels: Map<string, CheckedWebhook> }> {
+	const credentials = await ctx.getCredentials<{ webhookUrl: string; kind?: 'auto' | WebhookKind; channels?: string }>('teamsWebhookApi');
 	try {
-		return checkWebhookUrl(credentials.webhookUrl, credentials.kind ?? 'auto');
+		const kind = credentials.kind ?? 'auto';
+		return { webhook: checkWebhookUrl(credentials.webhookUrl, kind), channels: parseChannels(credentials.channels, kind) };
 	} catch (error) {
 		if (error instanceof InputError) {
 			throw new NodeOperationError(ctx.getNode(), `Teams Webhook credential: ${error.message}`, { description: error.hint });
 		}
 		throw new NodeOperationError(ctx.getNode(), 'The Teams Webhook credential could not be read');
 	}
+}
+
+/** The line a card sent to the default channel carries, in the report's language. */
+function fallbackNote(group: { channel: string; fallback: string | null }, language: Language): string {
+	if (language === 'ko') return group.channel ? `채널 "${group.channel}" 설정이 없어 기본 채널로 보냄` : '채널 지정이 없어 기본 채널로 보냄';
+	return `Sent to the default channel: ${group.fallback}`;
 }
 
 export class TeamsTable implements INodeType {
@@ -128,46 +139,72 @@ export class TeamsTable implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
+		const json = items.map((i) => i.json);
 		const allPaired = items.map((_, item) => ({ item }));
-		let messages: TeamsMessage[];
+		const send = this.getNodeParameter('send', 0, false) as boolean;
+		const format = this.getNodeParameter('format', 0) as TeamsFormat;
+		const sendable = send && (format === 'adaptiveCard' || format === 'messageCard');
+		const options = this.getNodeParameter('options', 0, {}) as Options;
+		const reportOptions = readOptions(this);
+
+		// where each item goes: one group for all, or (Route by Field) one per channel
+		const everything = [...items.keys()];
+		let groups: ChannelGroup[] | Array<Omit<ChannelGroup, 'webhook'> & { webhook: null }> = [{ channel: '', webhook: null, indexes: everything, fallback: null }];
+		let warnings: string[] = [];
+		if (sendable) {
+			const { webhook, channels } = await webhooksOf(this);
+			warnings = [...webhook.warnings, ...[...channels.values()].flatMap((c) => c.warnings)];
+			const routeBy = (options.routeByField ?? '').trim();
+			groups = routeBy && items.length ? routeItems(json, routeBy, channels, webhook) : [{ channel: '', webhook, indexes: everything, fallback: null }];
+		}
+		if (warnings.length) this.addExecutionHints(...[...new Set(warnings)].map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })));
+
+		let planned: Array<{ group: (typeof groups)[number]; message: TeamsMessage }>;
 		try {
-			messages = buildMessages(items.map((i) => i.json), readOptions(this));
+			planned = groups.flatMap((group) => {
+				const note = group.fallback ? fallbackNote(group, reportOptions.language) : '';
+				const messages = buildMessages(
+					group.indexes.map((i) => json[i]),
+					note ? { ...reportOptions, subtitle: [reportOptions.subtitle, note].filter(Boolean).join(' · ') } : reportOptions,
+				);
+				return messages.map((message) => ({ group, message: { ...message, itemIndexes: message.itemIndexes.map((i) => group.indexes[i]) } }));
+			});
 		} catch (error) {
 			if (!(error instanceof InputError)) throw new NodeOperationError(this.getNode(), error as Error);
 			if (this.continueOnFail()) return [[{ json: { error: error.message, hint: error.hint }, pairedItem: allPaired }]];
 			throw new NodeOperationError(this.getNode(), error.message, { description: error.hint });
 		}
 		const pairedOf = (m: TeamsMessage) => (m.itemIndexes.length ? m.itemIndexes.map((item) => ({ item })) : allPaired);
-		const send = this.getNodeParameter('send', 0, false) as boolean;
-		const format = this.getNodeParameter('format', 0) as TeamsFormat;
-		if (!send || (format !== 'adaptiveCard' && format !== 'messageCard')) {
-			return [messages.map((m) => ({ json: toJson(m), pairedItem: pairedOf(m) }))];
-		}
+		const routed = groups.length > 1 || groups.some((g) => g.channel !== '' || g.fallback !== null);
+		const routing = (group: (typeof groups)[number]): IDataObject => (routed ? { channel: group.channel, fallback: group.fallback } : {});
+		if (!sendable) return [planned.map(({ message }) => ({ json: toJson(message), pairedItem: pairedOf(message) }))];
 
-		const webhook = await webhookOf(this);
-		if (webhook.warnings.length) this.addExecutionHints(...webhook.warnings.map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })));
-		const options = this.getNodeParameter('options', 0, {}) as Options;
-		const deliveries = await deliverAll(webhook.url, messages.map((m) => m.body), {
-			kind: webhook.kind,
-			maxRetries: options.maxRetries ?? 3,
-			maxWaitMs: (options.maxRetryWaitSec ?? 60) * 1000,
-		});
-		const failed = deliveries.map((d, i) => ({ d, m: messages[i] })).filter(({ d }) => !d.delivered);
+		// in order, one rate limiter per webhook (Teams' limit is per channel), a failed part never stops the others
+		const sendOptions = { ...DEFAULT_SEND_OPTIONS, maxRetries: options.maxRetries ?? 3, maxWaitMs: (options.maxRetryWaitSec ?? 60) * 1000 };
+		const limiters = new Map<string, RateLimiter>();
+		const deliveries: Delivery[] = [];
+		for (const { group, message } of planned) {
+			const { webhook } = group as ChannelGroup;
+			if (!limiters.has(webhook.url)) limiters.set(webhook.url, new RateLimiter(sendOptions.minIntervalMs, sendOptions.now, sendOptions.sleep));
+			deliveries.push(await deliver(webhook.url, message.body, { ...sendOptions, kind: webhook.kind }, limiters.get(webhook.url)));
+		}
+		const redact = (text: string) => (groups as ChannelGroup[]).reduce((out, g) => redactUrl(out, g.webhook.url), text);
+		const failed = deliveries.map((d, i) => ({ d, m: planned[i].message, g: planned[i].group })).filter(({ d }) => !d.delivered);
+		const describe = (list: typeof failed) =>
+			redact(list.map(({ d, m, g }) => `${g.channel && !g.fallback ? `channel ${g.channel}, ` : ''}part ${m.part}/${m.parts}: ${d.error ?? 'not delivered'}`).join('; '));
 		// Some parts delivered: no error (a re-run would post those again); every part says whether it
 		// went through, so the workflow can resend only the others (e.g. the failure digest does).
-		if (failed.length && failed.length < messages.length) {
-			const text = failed.map(({ d, m }) => `part ${m.part}/${m.parts}: ${d.error ?? 'not delivered'}`).join('; ');
-			this.addExecutionHints({ message: redactUrl(`Teams did not take ${failed.length} of ${messages.length} parts (${text}); see "delivered" on each item`, webhook.url), type: 'warning', location: 'outputPane' });
+		if (failed.length && failed.length < planned.length) {
+			this.addExecutionHints({ message: `Teams did not take ${failed.length} of ${planned.length} parts (${describe(failed)}); see "delivered" on each item`, type: 'warning', location: 'outputPane' });
 		}
-		if (failed.length === messages.length && !this.continueOnFail()) {
+		if (failed.length === planned.length && failed.length > 0 && !this.continueOnFail()) {
 			const first = failed[0];
-			const text = failed.map(({ d, m }) => `part ${m.part}/${m.parts}: ${d.error ?? 'not delivered'}`).join('; ');
-			throw new NodeApiError(this.getNode(), { message: redactUrl(text, webhook.url) } as JsonObject, {
-				message: `Teams did not take ${failed.length} of ${messages.length} message(s)`,
-				description: `${redactUrl(text, webhook.url)}. Check that the Workflows flow (or connector) is still on and the URL in the Teams Webhook credential is current; 413 means the message is too large (lower Max Message Size); 429 means too many messages (use Truncate or fewer Max Parts).`,
+			throw new NodeApiError(this.getNode(), { message: describe(failed) } as JsonObject, {
+				message: `Teams did not take ${failed.length} of ${planned.length} message(s)`,
+				description: `${describe(failed)}. Check that the Workflows flow (or connector) is still on and the URL in the Teams Webhook credential is current; 413 means the message is too large (lower Max Message Size); 429 means too many messages (use Truncate or fewer Max Parts).`,
 				httpCode: first.d.httpStatus === null ? undefined : String(first.d.httpStatus),
 			});
 		}
-		return [messages.map((m, i) => ({ json: toJson(m, deliveries[i], webhook.warnings), pairedItem: pairedOf(m) }))];
+		return [planned.map(({ message, group }, i) => ({ json: { ...toJson(message, deliveries[i], warnings), ...routing(group) }, pairedItem: pairedOf(message) }))];
 	}
 }

@@ -141,6 +141,16 @@ export const properties: INodeProperties[] = [
 				],
 			},
 			{ displayName: 'Report Link', name: 'reportUrl', type: 'string', default: '', placeholder: 'https://status.example.com/', description: 'A button on every message and the link of "and N more", e.g. the status page' },
+			{
+				displayName: 'Route by Field',
+				name: 'routeByField',
+				type: 'string',
+				default: '',
+				placeholder: 'teamsChannel',
+				displayOptions: { show: { '/send': [true] } },
+				description:
+					"Dot path of a channel name in each item. Items are grouped by it and each group is posted to that channel's webhook from the credential's Channels; an empty or unknown name goes to the default webhook, and the card and the items say so.",
+			},
 			{ displayName: 'Subtitle', name: 'subtitle', type: 'string', default: '' },
 			{
 				displayName: 'When Empty',

@@ -7,12 +7,12 @@ import type { TeamsReceiver } from '../../support/teams/receiver';
 type Params = Record<string, unknown>;
 
 /** Just enough of IExecuteFunctions for the node: parameters, input, credentials, hints. */
-function fakeContext(items: object[], params: Params, webhookUrl = '', continueOnFail = false) {
+function fakeContext(items: object[], params: Params, webhookUrl = '', continueOnFail = false, channels = '') {
 	const hints: { message: string }[] = [];
 	const ctx = {
 		getInputData: () => items.map((json) => ({ json })) as INodeExecutionData[],
 		getNodeParameter: (name: string, _i: number, fallback?: unknown) => (name in params ? params[name] : fallback),
-		getCredentials: async () => ({ webhookUrl, kind: 'auto' }),
+		getCredentials: async () => ({ webhookUrl, kind: 'auto', channels }),
 		getNode: () => ({ id: '1', name: 'Teams Table', type: 'teamsTable', typeVersion: 1, position: [0, 0], parameters: {} }),
 		continueOnFail: () => continueOnFail,
 		addExecutionHints: (...h: { message: string }[]) => hints.push(...h),
@@ -72,6 +72,40 @@ describe('Teams Table node', () => {
 		expect(out.slice(1).every((o) => o.json.delivered === true)).toBe(true);
 		expect(rx.posted()).toHaveLength(out.length - 1);
 		expect(hints.map((h) => h.message).join(' ')).toMatch(new RegExp(`Teams did not take 1 of ${out.length} parts \\(part 1/${out.length}: card too wide\\)`));
+	});
+
+	it('routes each item to its channel, unknown and missing channels to the default one, saying so on the card and the item', async () => {
+		const node = new TeamsTable();
+		const channelUrl = (id: string) => rx.workflowsUrl.replace('/workflows/4f1c0ffee/', `/workflows/${id}/`);
+		const channels = JSON.stringify({ 'data-eng': channelUrl('dataeng01'), analytics: channelUrl('analytics1') });
+		const lights = genLights(6).map((l, i) => ({ ...l, teamsChannel: ['data-eng', 'analytics', 'data-eng', 'marketing', '', 'analytics'][i] }));
+		const { ctx } = fakeContext(lights, { ...base, send: true, options: { ...base.options, routeByField: 'teamsChannel' } }, rx.workflowsUrl, false, channels);
+		const [out] = await node.execute.call(ctx);
+		const byPath = (id: string) => rx.posted().filter((m) => m.path.includes(`/workflows/${id}/`));
+		expect(byPath('dataeng01')).toHaveLength(1);
+		expect(byPath('analytics1')).toHaveLength(1);
+		expect(byPath('4f1c0ffee')).toHaveLength(2); // "marketing" (unknown) and "" (none) go to the default
+		const paired = (channel: string) => out.filter((o) => o.json.channel === channel).flatMap((o) => (o.pairedItem as { item: number }[]).map((p) => p.item));
+		expect(paired('data-eng')).toEqual([0, 2]);
+		expect(paired('analytics').sort()).toEqual([1, 5]);
+		expect(out.find((o) => o.json.channel === 'marketing')?.json.fallback).toBe('channel "marketing" is not configured');
+		expect(out.find((o) => o.json.channel === '')?.json.fallback).toBe('no channel in "teamsChannel"');
+		expect(JSON.stringify(byPath('4f1c0ffee')[0].body)).toContain('Sent to the default channel: channel \\"marketing\\" is not configured');
+		expect(out.every((o) => o.json.delivered === true)).toBe(true);
+		expect(JSON.stringify(out)).not.toContain('sig=');
+	});
+
+	it('refuses a channel map that is not JSON or holds a bad URL, naming the channel and never the URL', async () => {
+		const node = new TeamsTable();
+		for (const [channels, expected] of [
+			['{data-eng: x}', /channels is not JSON/],
+			['{"ops": "ftp://secret-host/x"}', /channels\.ops is not a usable webhook URL/],
+		] as const) {
+			const { ctx } = fakeContext(genLights(2), { ...base, send: true, options: { routeByField: 'teamsChannel' } }, rx.workflowsUrl, false, channels);
+			const error = await node.execute.call(ctx).catch((e: Error) => e);
+			expect(String(error)).toMatch(expected);
+			expect(JSON.stringify(error)).not.toContain('secret-host');
+		}
 	});
 
 	it('with continueOnFail, outputs the failed part with delivered false and the error text', async () => {
