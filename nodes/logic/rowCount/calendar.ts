@@ -7,8 +7,19 @@ import { isKoreanHoliday } from './koreanHolidays';
 
 export const DAY_MS = 86_400_000;
 
-/** Days since 1970-01-01 of a YYYY-MM-DD date. */
-export const dayNumber = (iso: string): number => Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / DAY_MS;
+const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
+/** Days since 1970-01-01 of a YYYY-MM-DD date (civil-from-days arithmetic, no Date object: it runs for every history point). */
+export function dayNumber(iso: string): number {
+	let y = digit(iso, 0) * 1000 + digit(iso, 1) * 100 + digit(iso, 2) * 10 + digit(iso, 3);
+	const m = digit(iso, 5) * 10 + digit(iso, 6);
+	const d = digit(iso, 8) * 10 + digit(iso, 9);
+	y -= m <= 2 ? 1 : 0;
+	const era = Math.floor(y / 400);
+	const yoe = y - era * 400;
+	const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+	const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+	return era * 146097 + doe - 719468;
+}
 
 const isoCache = new Map<number, string>();
 export const isoOfDay = (day: number): string => {
@@ -43,10 +54,13 @@ export function dayInMonth(day: number, offset: number, dom: number): number {
 	return Date.UTC(y, m, Math.min(Math.max(dom, 1), last)) / DAY_MS;
 }
 
+const NONE: readonly number[] = [];
+
 /** A calendar of non-working days: Korean public holidays plus extra dates. */
 export class BusinessCalendar {
 	private readonly extra: ReadonlySet<string>;
 	private readonly holidayCache = new Map<number, boolean>();
+	private readonly skippedCache = new Map<number, readonly number[]>();
 
 	constructor(extra: ReadonlySet<string>) {
 		this.extra = extra;
@@ -70,10 +84,14 @@ export class BusinessCalendar {
 	 * For a working day right after days off: the holidays among those days off that fell on a
 	 * weekday (their loads are owed as backlog). Empty for an ordinary day or an ordinary Monday.
 	 */
-	skippedWorkdays(day: number): number[] {
-		if (this.isOff(day)) return [];
-		const out: number[] = [];
-		for (let d = day - 1; d > day - 15 && this.isOff(d); d--) if (!isWeekend(d)) out.push(d);
+	skippedWorkdays(day: number): readonly number[] {
+		let out = this.skippedCache.get(day);
+		if (out === undefined) {
+			const list: number[] = [];
+			if (!this.isOff(day)) for (let d = day - 1; d > day - 15 && this.isOff(d); d--) if (!isWeekend(d)) list.push(d);
+			out = list.length ? list : NONE;
+			this.skippedCache.set(day, out);
+		}
 		return out;
 	}
 

@@ -1,10 +1,9 @@
 import { DateTime } from 'luxon';
 import { InputError } from '../shared/errors';
 import type { Cadence, Reason, RowCountItem } from '../shared/items';
-import { median } from '../shared/stats';
 import { checkZone } from '../shared/time';
 import { BusinessCalendar, dayInMonth, dayNumber, dayOfMonth, daysInMonth, isoOfDay } from './calendar';
-import { fmt, judgeRegular, verdict } from './profile';
+import { fmt, judgeRegular, median, verdict } from './profile';
 import type { DailyGrowth, JudgedGrowth, Verdict } from './profile';
 
 export type { DailyGrowth } from './profile';
@@ -59,9 +58,24 @@ export const DEFAULT_RULES: TableRules = {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+const localDateCache = new Map<string, string>();
+
 /** The local date (YYYY-MM-DD) of a measurement in the table's zone. */
 export function localDate(value: unknown, field: string, zone: string): string {
 	if (typeof value === 'string' && ISO_DATE.test(value)) return value;
+	// many tables of one run share a measurement time: parse each (time, zone) once
+	const key = typeof value === 'string' ? `${zone} ${value}` : undefined;
+	const cached = key === undefined ? undefined : localDateCache.get(key);
+	if (cached !== undefined) return cached;
+	const date = parseLocalDate(value, field, zone);
+	if (key !== undefined) {
+		if (localDateCache.size > 10_000) localDateCache.clear();
+		localDateCache.set(key, date);
+	}
+	return date;
+}
+
+function parseLocalDate(value: unknown, field: string, zone: string): string {
 	const dt =
 		typeof value === 'string'
 			? DateTime.fromISO(value, { zone, setZone: false }).setZone(zone)
@@ -253,16 +267,23 @@ export function judgeTable(input: TableInput, rules: TableRules): RowCountItem {
 	const end = lastPoint && lastPoint.date === date ? h.length - 1 : h.length;
 	const windowDays = rules.cadence === 'monthly' ? MONTHLY_WINDOW_DAYS : rules.cadence === 'irregular' ? IRREGULAR_WINDOW_DAYS : rules.windowDays;
 	const start = Math.min(firstOnOrAfter(h, isoOfDay(todayDay - windowDays - 1)), end);
-	const window = h.slice(start, end);
-	const previous = window[window.length - 1] ?? (end > 0 ? h[end - 1] : undefined);
-	const all = previous && window.length === 0 ? [previous, { date, rows: input.rows }] : [...window, { date, rows: input.rows }];
-	const growth = growthOf(all);
-	const today = growth[growth.length - 1] as JudgedGrowth | undefined;
-	const earlier = growth.slice(0, -1);
+	// the previous count: the last one in the window, or the last one before it
+	const previous = end > 0 ? h[end - 1] : undefined;
+	// growth between consecutive counts of the window (one pass, no copies of the history)
+	const earlier: JudgedGrowth[] = [];
+	let prevDay = start < end ? dayNumber(h[start].date) : 0;
+	for (let i = start + 1; i < end; i++) {
+		const day = dayNumber(h[i].date);
+		earlier.push({ day, growth: h[i].rows - h[i - 1].rows, span: day - prevDay });
+		prevDay = day;
+	}
+	const previousDay = previous ? (start < end ? prevDay : dayNumber(previous.date)) : 0;
+	const today: JudgedGrowth | undefined = previous ? { day: todayDay, growth: input.rows - previous.rows, span: todayDay - previousDay } : undefined;
 	const training = earlier.filter((g) => g.span === 1);
-	const cal = new BusinessCalendar(rules.extraHolidays);
-	const firstDay = all.length ? dayNumber(all[0].date) : todayDay;
-	const missingDays = Math.max(0, todayDay - firstDay + 1 - all.length);
+	const cal = calendarFor(rules.extraHolidays);
+	const counted = end - start + 1;
+	const firstDay = start < end ? dayNumber(h[start].date) : todayDay;
+	const missingDays = Math.max(0, todayDay - firstDay + 1 - counted);
 	let note = missingDays > 0 ? `; history has ${missingDays} missing day(s) in the last ${todayDay - firstDay} days, judged on what exists` : '';
 	let v: Verdict;
 	if (!previous || !today) v = verdict('grey', 'insufficient_history', 'No earlier count to compare with');
@@ -296,8 +317,18 @@ export function judgeTable(input: TableInput, rules: TableRules): RowCountItem {
 		light: v.light,
 		reason,
 		cadence: rules.cadence,
-		trend: growth.slice(-14).map((g) => g.growth),
+		trend: [...earlier.slice(-13), ...(today ? [today] : [])].map((g) => g.growth),
 	};
 }
 
 const NO_DAYS: ReadonlySet<number> = new Set();
+const calendars = new WeakMap<ReadonlySet<string>, BusinessCalendar>();
+/** One calendar (and its holiday cache) per set of extra holidays, shared by the tables of a call. */
+function calendarFor(extra: ReadonlySet<string>): BusinessCalendar {
+	let cal = calendars.get(extra);
+	if (!cal) {
+		cal = new BusinessCalendar(extra);
+		calendars.set(extra, cal);
+	}
+	return cal;
+}

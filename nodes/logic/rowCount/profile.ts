@@ -4,7 +4,7 @@
  * loads after days off) and a level-shift hypothesis, so that a lasting step is alarmed once and
  * then judged against its new level.
  */
-import { MAD_TO_SIGMA, median } from '../shared/stats';
+import { MAD_TO_SIGMA } from '../shared/stats';
 import type { Light } from '../shared/items';
 import { BusinessCalendar, isoOfDay, weekdayOf } from './calendar';
 
@@ -41,7 +41,17 @@ export interface Verdict {
 	score: number | null;
 }
 
-export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** A whole number with thousands separators (1,234,567), without Intl: it is built for every table. */
+export function fmt(n: number): string {
+	const r = Math.round(n);
+	const digits = String(Math.abs(r));
+	let out = '';
+	for (let i = 0; i < digits.length; i++) {
+		if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+		out += digits[i];
+	}
+	return r < 0 ? '-' + out : out;
+}
 
 export function verdict(light: Light, code: string, text: string, extra: Partial<Verdict> = {}): Verdict {
 	return { light, code, text, expectedLow: null, expectedHigh: null, score: null, ...extra };
@@ -69,6 +79,21 @@ const SHIFT_TYPICAL = 0.75;
 const WEEKLY_MIN_PER_DAY = 3;
 /** Largest daily growth trend (log rows per day) followed. */
 const MAX_TREND = 0.02;
+
+let scratch = new Float64Array(512);
+/**
+ * Median of a list of numbers (NaN when empty), sorted in a reused buffer: this runs a dozen times
+ * per table, and for 10,000 tables the garbage of a copy per call costs more than the sorting.
+ */
+export function median(values: readonly number[]): number {
+	const n = values.length;
+	if (n === 0) return NaN;
+	if (n > scratch.length) scratch = new Float64Array(Math.max(n, scratch.length * 2));
+	for (let i = 0; i < n; i++) scratch[i] = values[i];
+	const sorted = scratch.subarray(0, n).sort();
+	const mid = n >> 1;
+	return n % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 export interface WeeklyProfile {
 	weekly: boolean;
@@ -151,16 +176,16 @@ export function weeklyProfile(ordinary: readonly DailyGrowth[], today: number, r
  * residuals around the centres when too few pairs exist.
  */
 function relativeSpread(projected: readonly DailyGrowth[], centre: readonly number[], main: readonly boolean[]): number {
-	const byDay = new Map<number, number>();
-	for (const g of projected) byDay.set(g.day, g.growth);
 	const diffs: number[] = [];
 	const resid: number[] = [];
+	// projected is in day order: the same weekday a week earlier is found by walking a second index
+	let j = 0;
 	for (const g of projected) {
 		const wd = weekdayOf(g.day);
 		if (!main[wd]) continue;
 		resid.push(Math.abs(g.growth - centre[wd]) / centre[wd]);
-		const before = byDay.get(g.day - 7);
-		if (before !== undefined) diffs.push(Math.abs(g.growth - before) / centre[wd]);
+		while (projected[j].day < g.day - 7) j++;
+		if (projected[j].day === g.day - 7) diffs.push(Math.abs(g.growth - projected[j].growth) / centre[wd]);
 	}
 	const sigma = diffs.length >= 10 ? (median(diffs) * MAD_TO_SIGMA) / Math.SQRT2 : resid.length ? median(resid) * MAD_TO_SIGMA : 0;
 	return Math.max(sigma, 0.01);
