@@ -58,21 +58,23 @@ export function verdict(light: Light, code: string, text: string, extra: Partial
 }
 
 /**
- * Scale factor on the MAD-based spread. The spread is estimated from residuals around medians of
- * 6 to 9 values per weekday, which sit closer to their own median than a new day does; this
- * factor (set on the tuning seed only, printed by the bench as the clean-day score RMS) brings
- * the score of ordinary days to about one standard deviation.
+ * Scale factor on the spread (kept at 1: the spread is the MAD of week-over-week differences,
+ * widened for the noise of the centre; the bench prints the clean-day score RMS that checks it).
  */
 export const SPREAD_CALIBRATION = 1;
 /** A weekday is a main (full-volume) day when its centre is at least this share of the table's usual day. */
 const MAIN_DAY_SHARE = 0.4;
-/** Relative change (of the expected) from which a yellow-level score is red: large in business terms too. */
+/** A change is large in business terms from half the expected down, or twice the expected up. */
 const LARGE_CHANGE = 0.5;
+/** Score from which such a large change is red (a 15 %-noise table's -70 % day scores about -4.5, a 5 %-noise one's -14). */
+const LARGE_CHANGE_SCORE = 3;
 /** Level ratios a lasting step may have and still be learnt as the new level (outside: an outage, kept red). */
 const SHIFT_MIN = 0.25;
 const SHIFT_MAX = 4;
 /** Days of a step after its first are off the old profile by at least this score, in the same direction. */
 const SHIFT_RUN_SCORE = 1.5;
+/** Working days at a new level after which it is the reference (before: whichever level fits better). */
+const SHIFT_CONFIRMED_DAYS = 3;
 /** ...and typically by this share of the warn score. */
 const SHIFT_TYPICAL = 0.75;
 /** Days of history per weekday needed before weekdays are judged on their own (auto). */
@@ -164,7 +166,9 @@ export function weeklyProfile(ordinary: readonly DailyGrowth[], today: number, r
 			const top = Math.max(...own);
 			s = Math.max(s, sigma, (top - c) / 2, 0.1 * mainLevel);
 		}
-		return Math.max(s * SPREAD_CALIBRATION, rules.minAbsChange / 2, 0.5);
+		// a new day differs from a centre that is itself a median of n values: var = sigma^2 (1 + 1.57 / n)
+		const centreNoise = Math.sqrt(1 + 1.57 / Math.max(weekly ? samples[wd] : ordinary.length, 1));
+		return Math.max(s * centreNoise * SPREAD_CALIBRATION, rules.minAbsChange / 2, 0.5);
 	});
 	return { weekly, centre, spread, samples, mainLevel, main, relSpread, trend, projected };
 }
@@ -234,13 +238,19 @@ function recentShift(p: WeeklyProfile, rules: RegularRules): Shift | null {
 	const ratios: number[] = [];
 	const scores: number[] = [];
 	let since = 0;
+	let skipped = 0;
 	for (let i = p.projected.length - 1; i >= 0; i--) {
 		const g = p.projected[i];
 		const wd = weekdayOf(g.day);
 		if (!p.main[wd]) continue;
 		const ratio = g.growth / p.centre[wd];
 		const s = (g.growth - p.centre[wd]) / p.spread[wd];
-		const d = s >= SHIFT_RUN_SCORE && ratio <= SHIFT_MAX ? 1 : s <= -SHIFT_RUN_SCORE && ratio >= SHIFT_MIN ? -1 : 0;
+		// outages and bursts (a flatline, a duplicated load) neither make nor end a step
+		if (ratio < SHIFT_MIN || ratio > SHIFT_MAX) {
+			if (++skipped > 5) break;
+			continue;
+		}
+		const d = s >= SHIFT_RUN_SCORE ? 1 : s <= -SHIFT_RUN_SCORE ? -1 : 0;
 		if (d === 0 || (dir !== 0 && d !== dir)) break;
 		dir = d;
 		ratios.push(ratio);
@@ -282,7 +292,9 @@ export function judgeRegular(training: readonly DailyGrowth[], today: JudgedGrow
 	const shift = today.span === 1 ? recentShift(p, rules) : null;
 	if (shift) {
 		const s1 = (x - expected * shift.level) / (spread * shift.level);
-		if (Math.abs(s1) < Math.abs(score)) {
+		// a day or two off the profile may be one-offs: the better fitting level is used; from
+		// SHIFT_CONFIRMED_DAYS days on it is a step, and the new level is the reference
+		if (shift.days >= SHIFT_CONFIRMED_DAYS || Math.abs(s1) < Math.abs(score)) {
 			scale = shift.level;
 			score = s1;
 			against = `${usual}, level ${pct(shift.level - 1)} since ${isoOfDay(shift.since)} (learning it)`;
@@ -310,12 +322,15 @@ export function judgeRegular(training: readonly DailyGrowth[], today: JudgedGrow
 		if (x <= 0.1 * expected && expected - x >= rules.minAbsChange && s <= -rules.warnScore) return verdict('red', x === 0 ? 'zero_growth' : 'drop', `Loaded ${fmt(x)} rows ${text}${note}`, catchBand);
 		return verdict('green', 'catch_up', `Loaded ${fmt(x)} rows ${text}${note}`, catchBand);
 	}
-	if (change < rules.minAbsChange || Math.abs(score) < rules.warnScore) {
+	const large = expected > 0 ? x <= expected * (1 - LARGE_CHANGE) || x >= expected / (1 - LARGE_CHANGE) : true;
+	// red: a score beyond the fail score, or a change that is large in business terms (half the
+	// expected) and beyond what this table's noise gives (LARGE_CHANGE_SCORE); yellow: the warn score
+	const red = Math.abs(score) >= rules.failScore || (large && Math.abs(score) >= Math.min(LARGE_CHANGE_SCORE, rules.warnScore));
+	if (change < rules.minAbsChange || (!red && Math.abs(score) < rules.warnScore)) {
 		const quiet = x === 0 ? `No new rows, usual here (${against})` : `Loaded ${fmt(x)} rows (${against})`;
 		return verdict('green', 'normal', quiet + note, band);
 	}
-	const large = expected > 0 ? change / expected >= LARGE_CHANGE : true;
-	const light: Light = Math.abs(score) >= rules.failScore || large ? 'red' : 'yellow';
+	const light: Light = red ? 'red' : 'yellow';
 	if (x === 0) {
 		const days = zeroGrowthRun(training, today);
 		if (days >= rules.flatlineDays) return verdict(light, 'flatline', `No new rows for ${days} days (${against})${note}`, band);
