@@ -77,8 +77,10 @@ const SHIFT_RUN_SCORE = 1.5;
 const SHIFT_CONFIRMED_DAYS = 3;
 /** ...and typically by this share of the warn score. */
 const SHIFT_TYPICAL = 0.75;
-/** Days of history per weekday needed before weekdays are judged on their own (auto). */
-const WEEKLY_MIN_PER_DAY = 3;
+/** Days of history a weekday needs to be judged on its own (auto), and a group of days to be judged together. */
+const WEEKLY_MIN_PER_DAY = 2;
+/** Spread factor for a day judged with other days while it has too little history of its own. */
+const UNOWN_WIDER = 1.5;
 /** Largest daily growth trend (log rows per day) followed. */
 const MAX_TREND = 0.02;
 
@@ -98,7 +100,10 @@ export function median(values: readonly number[]): number {
 }
 
 export interface WeeklyProfile {
+	/** some weekdays are judged on their own */
 	weekly: boolean;
+	/** per weekday: judged on its own history (else with similar days) */
+	own: boolean[];
 	/** centre per weekday (0 = Sunday), in rows, projected to the judged day */
 	centre: number[];
 	/** one sigma per weekday, in rows */
@@ -123,16 +128,35 @@ function theilSen(points: ReadonlyArray<[number, number]>): number {
 
 /** Builds the weekly profile of a table from its ordinary training days (days before `today`). */
 export function weeklyProfile(ordinary: readonly DailyGrowth[], today: number, rules: RegularRules): WeeklyProfile {
-	const byWd: number[][] = [[], [], [], [], [], [], []];
-	for (const g of ordinary) byWd[weekdayOf(g.day)].push(g.growth);
-	const samples = byWd.map((l) => l.length);
-	const needed = rules.weekly === 'on' ? 2 : WEEKLY_MIN_PER_DAY;
-	const weekly = rules.weekly !== 'off' && samples.every((n) => n >= needed);
-	const keyOf = (day: number) => (weekly ? weekdayOf(day) : 0);
+	const samples = [0, 0, 0, 0, 0, 0, 0];
+	for (const g of ordinary) samples[weekdayOf(g.day)]++;
+	// each weekday on its own when it has enough history; otherwise with the other working days
+	// (or weekend days) that lack it, and when those are too few, with all days
+	const needed = rules.weekly === 'on' ? 1 : WEEKLY_MIN_PER_DAY;
+	const own = samples.map((n) => rules.weekly !== 'off' && n >= needed);
+	const part = (wd: number) => (wd === 0 || wd === 6 ? 1 : 0);
+	const partSamples = [0, 0];
+	for (let wd = 0; wd < 7; wd++) partSamples[part(wd)] += samples[wd];
+	const groupOf = (wd: number): number => (own[wd] ? wd : rules.weekly !== 'off' && partSamples[part(wd)] >= WEEKLY_MIN_PER_DAY ? 7 + part(wd) : 9);
+	const groupSamples = [...samples, partSamples[0], partSamples[1], ordinary.length];
+	const weekly = own.some(Boolean);
+
+	const centresOf = (values: readonly DailyGrowth[]): { lists: number[][]; centre: number[] } => {
+		// groups 0-6: each weekday; 7, 8: all working days, all weekend days; 9: all days
+		const lists: number[][] = Array.from({ length: 10 }, () => []);
+		for (const g of values) {
+			const wd = weekdayOf(g.day);
+			lists[wd].push(g.growth);
+			lists[7 + part(wd)].push(g.growth);
+			lists[9].push(g.growth);
+		}
+		const groupCentre = lists.map((l) => (l.length ? median(l) : NaN));
+		return { lists, centre: [0, 1, 2, 3, 4, 5, 6].map((wd) => groupCentre[groupOf(wd)]) };
+	};
 
 	// first pass: raw centres, to find the main days and the trend
-	const rawCentre = weekly ? byWd.map((l) => median(l)) : new Array<number>(7).fill(median(ordinary.map((g) => g.growth)));
-	const rawLevel = weekly ? median(rawCentre) : rawCentre[0];
+	const rawCentre = centresOf(ordinary).centre;
+	const rawLevel = median(rawCentre);
 	const isMain = (c: number) => c > 0 && c >= MAIN_DAY_SHARE * rawLevel;
 	const buckets = new Map<number, number[]>();
 	for (const g of ordinary) {
@@ -147,30 +171,29 @@ export function weeklyProfile(ordinary: readonly DailyGrowth[], today: number, r
 	const trend = weekPoints.length >= 4 ? Math.max(-MAX_TREND, Math.min(MAX_TREND, theilSen(weekPoints))) : 0;
 
 	const projected = trend === 0 ? [...ordinary] : ordinary.map((g) => ({ day: g.day, growth: g.growth * Math.exp(trend * (today - g.day)) }));
-	const lists: number[][] = weekly ? [[], [], [], [], [], [], []] : [[]];
-	for (const g of projected) lists[keyOf(g.day)].push(g.growth);
-	const centres = lists.map((l) => median(l));
-	const centre = weekly ? centres : new Array<number>(7).fill(centres[0]);
-	const mainLevel = weekly ? median(centre) : centre[0];
+	const { lists, centre } = centresOf(projected);
+	const mainLevel = median(centre);
 	const main = centre.map((c) => c > 0 && c >= MAIN_DAY_SHARE * mainLevel);
 
-	if (weekly) shrinkMainDays(centre, main, samples, relativeSpread(projected, centre, main));
+	if (weekly) shrinkMainDays(centre, main, own, samples, relativeSpread(projected, centre, main));
 	const relSpread = relativeSpread(projected, centre, main);
 	const spread = centre.map((c, wd) => {
 		let s = relSpread * Math.max(c, 0);
 		if (!main[wd]) {
 			// a low-volume day (weekend trickle, a weekly table's quiet days): judged on a scale that
 			// fits its size: its own spread, its largest usual value, and a share of the table's usual day
-			const own = weekly ? lists[wd] : lists[0];
-			const sigma = median(own.map((v) => Math.abs(v - c))) * MAD_TO_SIGMA;
-			const top = Math.max(...own);
+			const values = lists[groupOf(wd)];
+			const sigma = median(values.map((v) => Math.abs(v - c))) * MAD_TO_SIGMA;
+			const top = Math.max(...values);
 			s = Math.max(s, sigma, (top - c) / 2, 0.1 * mainLevel);
 		}
 		// a new day differs from a centre that is itself a median of n values: var = sigma^2 (1 + 1.57 / n)
-		const centreNoise = Math.sqrt(1 + 1.57 / Math.max(weekly ? samples[wd] : ordinary.length, 1));
+		const centreNoise = Math.sqrt(1 + 1.57 / Math.max(groupSamples[groupOf(wd)], 1));
+		// a day judged with other days (no history of its own yet) may differ from them: wider
+		if (!own[wd]) s *= UNOWN_WIDER;
 		return Math.max(s * centreNoise * SPREAD_CALIBRATION, rules.minAbsChange / 2, 0.5);
 	});
-	return { weekly, centre, spread, samples, mainLevel, main, relSpread, trend, projected };
+	return { weekly, own, centre, spread, samples, mainLevel, main, relSpread, trend, projected };
 }
 
 /**
@@ -202,8 +225,8 @@ function relativeSpread(projected: readonly DailyGrowth[], centre: readonly numb
  * clear pattern (a Monday carrying the weekend's backlog) is kept. The pull is a smooth function of
  * the data, so the profile does not flip from one day to the next.
  */
-function shrinkMainDays(centre: number[], main: readonly boolean[], samples: readonly number[], relSpread: number): void {
-	const days = centre.map((_, wd) => wd).filter((wd) => main[wd]);
+function shrinkMainDays(centre: number[], main: readonly boolean[], own: readonly boolean[], samples: readonly number[], relSpread: number): void {
+	const days = centre.map((_, wd) => wd).filter((wd) => main[wd] && own[wd]);
 	if (days.length < 2) return;
 	const level = median(days.map((wd) => centre[wd]));
 	for (const wd of days) {
@@ -284,7 +307,7 @@ export function judgeRegular(training: readonly DailyGrowth[], today: JudgedGrow
 	}
 	let spread = Math.sqrt(variance);
 	const x = today.growth;
-	const usual = today.span > 1 ? `usual for these ${today.span} days ${fmt(expected)}` : p.weekly ? `usual for this weekday ${fmt(expected)}` : `usual ${fmt(expected)}`;
+	const usual = today.span > 1 ? `usual for these ${today.span} days ${fmt(expected)}` : p.own[wd] ? `usual for this weekday ${fmt(expected)}` : `usual ${fmt(expected)}`;
 	let against = usual;
 	let scale = 1;
 	let score = (x - expected) / spread;
@@ -325,7 +348,7 @@ export function judgeRegular(training: readonly DailyGrowth[], today: JudgedGrow
 	const large = expected > 0 ? x <= expected * (1 - LARGE_CHANGE) || x >= expected / (1 - LARGE_CHANGE) : true;
 	// red: a score beyond the fail score, or a change that is large in business terms (half the
 	// expected) and beyond what this table's noise gives (LARGE_CHANGE_SCORE); yellow: the warn score
-	const red = Math.abs(score) >= rules.failScore || (large && Math.abs(score) >= Math.min(LARGE_CHANGE_SCORE, rules.warnScore));
+	const red = Math.abs(score) >= rules.failScore || (large && p.own[wd] && Math.abs(score) >= Math.min(LARGE_CHANGE_SCORE, rules.warnScore));
 	if (change < rules.minAbsChange || (!red && Math.abs(score) < rules.warnScore)) {
 		const quiet = x === 0 ? `No new rows, usual here (${against})` : `Loaded ${fmt(x)} rows (${against})`;
 		return verdict('green', 'normal', quiet + note, band);
