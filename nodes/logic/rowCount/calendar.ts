@@ -89,7 +89,7 @@ export class BusinessCalendar {
 		if (out === undefined) {
 			const list: number[] = [];
 			if (!this.isOff(day)) for (let d = day - 1; d > day - 15 && this.isOff(d); d--) if (!isWeekend(d)) list.push(d);
-			out = list.length ? list : NONE;
+			out = list.length ? list.reverse() : NONE;
 			this.skippedCache.set(day, out);
 		}
 		return out;
