@@ -10,6 +10,35 @@ export type { DailyGrowth } from './profile';
 
 export const CADENCES: readonly Cadence[] = ['monthly', 'regular', 'regular_holiday', 'irregular'];
 
+export const ANNOTATION_KINDS = ['incident', 'backfill', 'expected'] as const;
+export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
+
+/** Table-days a person has explained: from and to are local dates (YYYY-MM-DD), both included. */
+export interface Annotation {
+	from: string;
+	to: string;
+	kind: AnnotationKind;
+	note?: string;
+}
+
+/** Checks annotations: a list of {from, to?, kind, note?}; `to` defaults to `from`. */
+export function checkAnnotations(raw: unknown, zone: string, field = 'annotations'): Annotation[] {
+	if (raw === undefined || raw === null || raw === '') return [];
+	if (!Array.isArray(raw)) throw new InputError(field, raw, 'is not a list of annotations', 'Give [{"from":"2026-10-01","to":"2026-10-02","kind":"incident","note":"..."}], or leave it out.');
+	return raw.map((a: unknown, i) => {
+		const at = `${field}[${i}]`;
+		if (!a || typeof a !== 'object') throw new InputError(at, a, 'is not an annotation object', 'Each annotation needs "from", "kind" and optionally "to" and "note".');
+		const o = a as Record<string, unknown>;
+		const from = localDate(o.from, `${at}.from`, zone);
+		const to = o.to === undefined || o.to === null || o.to === '' ? from : localDate(o.to, `${at}.to`, zone);
+		if (to < from) throw new InputError(`${at}.to`, to, `is before from (${from})`, 'Give the first day as "from" and the last day as "to".');
+		if (typeof o.kind !== 'string' || !(ANNOTATION_KINDS as readonly string[]).includes(o.kind)) {
+			throw new InputError(`${at}.kind`, o.kind, 'is not an annotation kind', `Use one of ${ANNOTATION_KINDS.join(', ')}.`);
+		}
+		return { from, to, kind: o.kind as AnnotationKind, ...(typeof o.note === 'string' && o.note ? { note: o.note } : {}) };
+	});
+}
+
 /** One earlier measurement of a table: its total row count on a local date. */
 export interface HistoryPoint {
 	date: string;
@@ -37,8 +66,12 @@ export interface TableRules {
 	weekly: 'auto' | 'on' | 'off';
 	/** extra non-working dates (YYYY-MM-DD) on top of the Korean public holidays */
 	extraHolidays: ReadonlySet<string>;
-	/** table-days (day numbers) left out of training: annotated incidents, backfills, expected days */
+	/** table-days (day numbers) left out of training, on top of the annotated ones */
 	excludedDays?: ReadonlySet<number>;
+	/** annotated table-days: incidents and backfills (left out of training), expected anomalies (also not alarmed) */
+	annotations?: readonly Annotation[];
+	/** no alarm up to and including this date (YYYY-MM-DD); verdicts are still computed and shown */
+	muteUntil?: string;
 	zone: string;
 }
 
@@ -280,7 +313,22 @@ export function judgeTable(input: TableInput, rules: TableRules): RowCountItem {
 	const previousDay = previous ? (start < end ? prevDay : dayNumber(previous.date)) : 0;
 	const today: JudgedGrowth | undefined = previous ? { day: todayDay, growth: input.rows - previous.rows, span: todayDay - previousDay } : undefined;
 	const training = earlier.filter((g) => g.span === 1);
+	const rulesWithExcluded = (ex: ReadonlySet<number>): TableRules => (ex === rules.excludedDays || ex === NO_DAYS ? rules : { ...rules, excludedDays: ex });
 	const cal = calendarFor(rules.extraHolidays);
+	// annotated days inside the window leave training; an expected day is not alarmed
+	let excluded = rules.excludedDays ?? NO_DAYS;
+	let expectedNote: string | undefined;
+	if (rules.annotations?.length) {
+		const all = new Set(excluded);
+		const windowStart = todayDay - windowDays - 1;
+		for (const a of rules.annotations) {
+			const from = Math.max(dayNumber(a.from), windowStart);
+			const to = Math.min(dayNumber(a.to), todayDay);
+			for (let d = from; d <= to; d++) if (d < todayDay) all.add(d);
+			if (a.kind === 'expected' && a.from <= date && date <= a.to) expectedNote = a.note ?? 'expected';
+		}
+		excluded = all;
+	}
 	const counted = end - start + 1;
 	const firstDay = start < end ? dayNumber(h[start].date) : todayDay;
 	const missingDays = Math.max(0, todayDay - firstDay + 1 - counted);
@@ -289,8 +337,8 @@ export function judgeTable(input: TableInput, rules: TableRules): RowCountItem {
 	if (!previous || !today) v = verdict('grey', 'insufficient_history', 'No earlier count to compare with');
 	else {
 		if (today.span > 1) note = `; no count for the ${today.span - 1} day(s) before, judged the growth since ${previous.date}` + note;
-		if (rules.cadence === 'monthly') v = judgeMonthly(earlier, today, rules, cal, note);
-		else if (rules.cadence === 'irregular') v = judgeIrregular(earlier, today, rules, note);
+		if (rules.cadence === 'monthly') v = judgeMonthly(earlier, today, rulesWithExcluded(excluded), cal, note);
+		else if (rules.cadence === 'irregular') v = judgeIrregular(earlier.filter((g) => !excluded.has(g.day)), today, rules, note);
 		else if (today.span > MAX_SPAN_DAYS) v = verdict('grey', 'gap_in_history', `No count for ${today.span - 1} days before ${date} (last ${previous.date}); growth per day unknown`);
 		else
 			v = judgeRegular(training, today, {
@@ -302,8 +350,12 @@ export function judgeTable(input: TableInput, rules: TableRules): RowCountItem {
 				windowDays: rules.windowDays,
 				flatlineDays: rules.flatlineDays,
 				weekly: rules.weekly,
-				excluded: rules.excludedDays ?? NO_DAYS,
+				excluded,
 			}, cal, note);
+	}
+	if (v.light === 'red' || v.light === 'yellow') {
+		if (expectedNote !== undefined) v = { ...v, light: 'green', code: 'expected', text: `Expected (${expectedNote}): ${v.text}` };
+		else if (rules.muteUntil && date <= rules.muteUntil) v = { ...v, light: 'green', code: 'muted', text: `Muted until ${rules.muteUntil}: ${v.text}` };
 	}
 	const reason: Reason = { code: v.code, light: v.light, text: v.text };
 	return {

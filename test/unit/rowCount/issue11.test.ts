@@ -2,7 +2,8 @@
  * Issue 11: weekly profile, weekend trickle, catch-up after Korean holidays, calibrated drops,
  * monthly loads across month ends, trends and level shifts, gaps in history.
  */
-import { DEFAULT_RULES, judgeTable } from '../../../nodes/logic/rowCount/diff';
+import { DEFAULT_RULES, checkAnnotations, judgeTable } from '../../../nodes/logic/rowCount/diff';
+import { rulesFor } from '../../../nodes/logic/rowCount/tableInput';
 import type { HistoryPoint, TableRules } from '../../../nodes/logic/rowCount/diff';
 import { isKoreanHoliday } from '../../../nodes/logic/rowCount/koreanHolidays';
 import { prng } from '../../support/prng';
@@ -134,5 +135,44 @@ describe('monthly loads across month ends', () => {
 		const r = judgeTable({ table: 'm', rows: before[before.length - 1].rows, measuredAt: '2026-10-06', history: before }, { ...DEFAULT_RULES, cadence: 'monthly' });
 		expect(r).toMatchObject({ light: 'green', reason: { code: 'monthly_waiting' } });
 		expect(r.reason.text).toContain('last day of the month');
+	});
+});
+
+describe('annotations and mute (logic only)', () => {
+	const rand = prng(9);
+	// a five-week backfill that ended a week ago
+	const h = history('2026-10-30', 90, (date) => (date >= '2026-09-17' && date <= '2026-10-22' ? 60_000 : 10_000 * (1 + 0.05 * (rand() - 0.5) * 2)));
+	const last = h[h.length - 1].rows;
+	it('an annotated backfill leaves training; without it the backfill days are part of the profile', () => {
+		const rules = { ...DEFAULT_RULES, annotations: checkAnnotations([{ from: '2026-09-17', to: '2026-10-22', kind: 'backfill', note: 'reload of Q3' }], 'Asia/Seoul') };
+		const r = judgeTable({ table: 't', rows: last + 10_000, measuredAt: '2026-10-31', history: h }, rules);
+		expect(r.light).toBe('green');
+		expect(r.expectedHigh!).toBeLessThan(15_000);
+		const without = judgeTable({ table: 't', rows: last + 10_000, measuredAt: '2026-10-31', history: h }, DEFAULT_RULES);
+		expect(without.expectedHigh!).toBeGreaterThan(30_000);
+	});
+	it('an expected day is not alarmed, and says why', () => {
+		const rules = { ...DEFAULT_RULES, annotations: checkAnnotations([{ from: '2026-10-31', kind: 'expected', note: 'migration' }], 'Asia/Seoul') };
+		const r = judgeTable({ table: 't', rows: last, measuredAt: '2026-10-31', history: h }, rules);
+		expect(r).toMatchObject({ light: 'green', reason: { code: 'expected' } });
+		expect(r.reason.text).toMatch(/^Expected \(migration\): No new rows/);
+	});
+	it('a muted table is not alarmed until the date given, then is', () => {
+		const muted = judgeTable({ table: 't', rows: last, measuredAt: '2026-10-31', history: h }, { ...DEFAULT_RULES, muteUntil: '2026-10-31' });
+		expect(muted).toMatchObject({ light: 'green', reason: { code: 'muted' } });
+		expect(judgeTable({ table: 't', rows: last, measuredAt: '2026-10-31', history: h }, { ...DEFAULT_RULES, muteUntil: '2026-10-30' }).light).toBe('red');
+	});
+	it.each([
+		['not a list', /annotations is not a list/],
+		[[{ from: '2026-10-02', to: '2026-10-01', kind: 'incident' }], /annotations\[0\]\.to is before from \(2026-10-02\): "2026-10-01"/],
+		[[{ from: '2026-10-02', kind: 'holiday' }], /annotations\[0\]\.kind is not an annotation kind: "holiday"/],
+		[[{ from: 'yesterday', kind: 'incident' }], /annotations\[0\]\.from is not a date: "yesterday"/],
+	])('bad annotations %j', (raw, message) => expect(() => checkAnnotations(raw, 'Asia/Seoul')).toThrow(message));
+	it('reads annotations and muteUntil from an item, naming the field of a bad one', () => {
+		const fields = { table: 'table', rows: 'rows', measuredAt: 'measuredAt', history: 'history', cadence: 'cadence' };
+		const rules = rulesFor({ annotations: [{ from: '2026-10-01', kind: 'incident' }], muteUntil: '2026-11-02' }, DEFAULT_RULES, fields);
+		expect(rules.annotations).toEqual([{ from: '2026-10-01', to: '2026-10-01', kind: 'incident' }]);
+		expect(rules.muteUntil).toBe('2026-11-02');
+		expect(() => rulesFor({ muteUntil: 'soon' }, DEFAULT_RULES, fields)).toThrow(/muteUntil is not a date: "soon"/);
 	});
 });
