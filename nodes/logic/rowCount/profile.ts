@@ -214,8 +214,19 @@ function relativeSpread(projected: readonly DailyGrowth[], centre: readonly numb
 		while (projected[j].day < g.day - 7) j++;
 		if (projected[j].day === g.day - 7) diffs.push(Math.abs(g.growth - projected[j].growth) / centre[wd]);
 	}
-	const sigma = diffs.length >= 10 ? (median(diffs) * MAD_TO_SIGMA) / Math.SQRT2 : resid.length ? median(resid) * MAD_TO_SIGMA : 0;
-	return Math.max(sigma, 0.01);
+	let sigma: number;
+	let m: number;
+	if (diffs.length >= 6) {
+		sigma = (median(diffs) * MAD_TO_SIGMA) / Math.SQRT2;
+		m = diffs.length;
+	} else {
+		// residuals around medians of n values each sit closer to them than new values do
+		const n = Math.max(resid.length / Math.max(main.filter(Boolean).length, 1), 2);
+		sigma = resid.length ? median(resid) * MAD_TO_SIGMA * Math.sqrt(n / (n - 1)) : 0;
+		m = resid.length;
+	}
+	// an estimate from few values is itself uncertain: widen it (about +4 % from 45 values, +40 % from 5)
+	return Math.max(sigma * (1 + 2 / Math.max(m, 1)), 0.01);
 }
 
 /**
