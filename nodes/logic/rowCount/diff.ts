@@ -303,11 +303,14 @@ export function judgeTable(input: TableInput, rules: TableRules): RowCountItem {
 	// the previous count: the last one in the window, or the last one before it
 	const previous = end > 0 ? h[end - 1] : undefined;
 	// growth between consecutive counts of the window (one pass, no copies of the history)
+	// monthly and irregular tables are judged on their loads only: other days need no object
+	const loadsOnly = rules.cadence === 'monthly' || rules.cadence === 'irregular';
 	const earlier: JudgedGrowth[] = [];
 	let prevDay = start < end ? dayNumber(h[start].date) : 0;
 	for (let i = start + 1; i < end; i++) {
 		const day = dayNumber(h[i].date);
-		earlier.push({ day, growth: h[i].rows - h[i - 1].rows, span: day - prevDay });
+		const growth = h[i].rows - h[i - 1].rows;
+		if (!loadsOnly || growth >= rules.minAbsChange) earlier.push({ day, growth, span: day - prevDay });
 		prevDay = day;
 	}
 	const previousDay = previous ? (start < end ? prevDay : dayNumber(previous.date)) : 0;
@@ -369,11 +372,20 @@ export function judgeTable(input: TableInput, rules: TableRules): RowCountItem {
 		light: v.light,
 		reason,
 		cadence: rules.cadence,
-		trend: [...earlier.slice(-13), ...(today ? [today] : [])].map((g) => g.growth),
+		trend: recentGrowth(h, end, input.rows, 14),
 	};
 }
 
 const NO_DAYS: ReadonlySet<number> = new Set();
+
+/** The growth between the last `n` + 1 counts (the judged one last), oldest first. */
+function recentGrowth(h: readonly HistoryPoint[], end: number, rows: number, n: number): number[] {
+	const out: number[] = [];
+	const first = Math.max(1, end - n + 1);
+	for (let i = first; i < end; i++) out.push(h[i].rows - h[i - 1].rows);
+	if (end > 0) out.push(rows - h[end - 1].rows);
+	return out;
+}
 const calendars = new WeakMap<ReadonlySet<string>, BusinessCalendar>();
 /** One calendar (and its holiday cache) per set of extra holidays, shared by the tables of a call. */
 function calendarFor(extra: ReadonlySet<string>): BusinessCalendar {
