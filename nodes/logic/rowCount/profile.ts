@@ -140,6 +140,8 @@ export function weeklyProfile(ordinary: readonly DailyGrowth[], today: number, r
 	const groupOf = (wd: number): number => (own[wd] ? wd : rules.weekly !== 'off' && partSamples[part(wd)] >= WEEKLY_MIN_PER_DAY ? 7 + part(wd) : 9);
 	const groupSamples = [...samples, partSamples[0], partSamples[1], ordinary.length];
 	const weekly = own.some(Boolean);
+	const used = new Array<boolean>(10).fill(false);
+	for (let wd = 0; wd < 7; wd++) used[groupOf(wd)] = true;
 
 	const centresOf = (values: readonly DailyGrowth[]): { lists: number[][]; centre: number[] } => {
 		// groups 0-6: each weekday; 7, 8: all working days, all weekend days; 9: all days
@@ -150,7 +152,8 @@ export function weeklyProfile(ordinary: readonly DailyGrowth[], today: number, r
 			lists[7 + part(wd)].push(g.growth);
 			lists[9].push(g.growth);
 		}
-		const groupCentre = lists.map((l) => (l.length ? median(l) : NaN));
+		// medians only of the groups in use (the pooled groups are often not needed)
+		const groupCentre = lists.map((l, gi) => (l.length && used[gi] ? median(l) : NaN));
 		return { lists, centre: [0, 1, 2, 3, 4, 5, 6].map((wd) => groupCentre[groupOf(wd)]) };
 	};
 
