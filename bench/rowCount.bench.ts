@@ -1,47 +1,102 @@
 /**
- * Row Count Diff figures:
- *  1. detection quality on the labelled set, against the common approach (mean/stddev z-score,
- *     sensitivity 3, 14 days), overall and per cadence;
- *  2. one call over 10,000 tables x 90 days of history: time and peak memory.
+ * Row Count Diff figures (exits non-zero when a target is missed):
+ *  1. detection quality on the labelled set, alarm = red: precision, recall, F1 and false red
+ *     alarms per 100 table-days, per cadence and overall, on seeds never used for tuning (the
+ *     tuning seed is printed separately), against the common approach (mean/stddev z-score,
+ *     sensitivity 3, 14 days); the RMS of the node's score on clean ordinary working days;
+ *  2. one call over 10,000 tables x 365 days of history: time and peak heap.
  */
 import { DEFAULT_RULES, judgeTable } from '../nodes/logic/rowCount/diff';
 import type { TableInput } from '../nodes/logic/rowCount/diff';
-import { labelledSet, DEFAULT_SET } from '../test/support/rowCount/labelledSeries';
+import { CADENCES } from '../nodes/logic/rowCount/diff';
+import { labelledSet, DEFAULT_SET, HELD_OUT_SEEDS, TUNING_SEED } from '../test/support/rowCount/labelledSeries';
 import { prng } from '../test/support/prng';
-import { nodeDetector, score, zScoreDetector } from '../test/support/rowCount/evaluate';
+import { cleanScoreRms, judgeSet, nodeDetector, scoresOf, zScoreDetector } from '../test/support/rowCount/evaluate';
+import type { Judged, Scores } from '../test/support/rowCount/evaluate';
 import { measure, verdict } from './support';
+import os from 'node:os';
 
 const pct = (x: number) => (x * 100).toFixed(1) + '%';
-const set = labelledSet();
-const node = score(set, DEFAULT_SET.evalDays, nodeDetector());
-const z = score(set, DEFAULT_SET.evalDays, zScoreDetector);
-console.log(`labelled set: ${set.length} tables, ${node.tableDays} judged table-days, ${node.truePositives + node.falseNegatives} anomalous`);
-console.log('detector              precision  recall   F1     false alarms/100 table-days');
-for (const [name, s] of [['Row Count Diff', node], ['z-score 3 / 14 days', z]] as const) {
-	console.log(`${name.padEnd(22)}${pct(s.precision).padStart(9)}${pct(s.recall).padStart(9)}${s.f1.toFixed(3).padStart(7)}${s.falseAlarmsPer100.toFixed(2).padStart(10)}`);
-}
-for (const kind of ['daily', 'weekday', 'holiday', 'monthly', 'irregular']) {
-	const sub = set.filter((t) => t.kind === kind);
-	const a = score(sub, DEFAULT_SET.evalDays, nodeDetector());
-	const b = score(sub, DEFAULT_SET.evalDays, zScoreDetector);
-	console.log(`  ${kind.padEnd(10)} node F1 ${a.f1.toFixed(3)} FA/100 ${a.falseAlarmsPer100.toFixed(2)} | z-score F1 ${b.f1.toFixed(3)} FA/100 ${b.falseAlarmsPer100.toFixed(2)}`);
-}
-console.log(`target F1 >= 0.9: ${verdict(node.f1 >= 0.9)}; false alarms <= 1/100: ${verdict(node.falseAlarmsPer100 <= 1)}; better than z-score on both: ${verdict(node.f1 > z.f1 && node.falseAlarmsPer100 < z.falseAlarmsPer100)}`);
+const line = (name: string, s: Scores) =>
+	`${name.padEnd(34)}${pct(s.precision).padStart(8)}${pct(s.recall).padStart(8)}${s.f1.toFixed(3).padStart(7)}${s.falseAlarmsPer100.toFixed(2).padStart(8)}   (${s.truePositives} TP, ${s.falsePositives} FP, ${s.falseNegatives} FN of ${s.tableDays} table-days)`;
+const missed: string[] = [];
+const target = (name: string, ok: boolean) => {
+	console.log(`target ${name}: ${verdict(ok)}`);
+	if (!ok) missed.push(name);
+};
 
-// 10,000 tables x 90 days of history
+function evaluate(seed: number): { node: Judged[]; z: Judged[] } {
+	const set = labelledSet({ ...DEFAULT_SET, seed });
+	return { node: judgeSet(set, DEFAULT_SET.evalDays, nodeDetector()), z: judgeSet(set, DEFAULT_SET.evalDays, zScoreDetector) };
+}
+
+function report(title: string, node: Judged[], z: Judged[]) {
+	console.log(`\n${title}: ${node.length} judged table-days, ${node.filter((j) => j.truth).length} anomalous; alarm = red`);
+	console.log(`${'detector / cadence'.padEnd(34)}${'prec.'.padStart(8)}${'recall'.padStart(8)}${'F1'.padStart(7)}${'FA/100'.padStart(8)}`);
+	console.log(line('Row Count Diff, all', scoresOf(node)));
+	for (const c of CADENCES) console.log(line(`  ${c}`, scoresOf(node.filter((j) => j.cadence === c))));
+	console.log(line('z-score 3 / 14 days, all', scoresOf(z)));
+	for (const c of CADENCES) console.log(line(`  ${c}`, scoresOf(z.filter((j) => j.cadence === c))));
+	const rms = cleanScoreRms(node);
+	console.log(`score RMS on clean ordinary working days (regular, regular_holiday): ${rms.rms.toFixed(3)} over ${rms.n} days`);
+}
+
+// 1. 10,000 tables x 365 days of history, first, in a fresh process as a node's call would run (date
+// strings shared between tables; the point is the call's cost)
 const rand = prng(7);
+const days = 365;
+const start = Date.parse('2025-11-22T00:00:00Z');
+const dates = Array.from({ length: days }, (_, d) => new Date(start + d * 86_400_000).toISOString().slice(0, 10));
 const inputs: TableInput[] = [];
-const start = Date.parse('2026-08-24T00:00:00Z');
 for (let t = 0; t < 10_000; t++) {
 	let rows = 1_000_000;
-	const history = [];
-	for (let d = 0; d < 90; d++) {
-		rows += Math.round(1000 + rand() * 200);
-		history.push({ date: new Date(start + d * 86_400_000).toISOString().slice(0, 10), rows });
+	const history = new Array<{ date: string; rows: number }>(days);
+	for (let d = 0; d < days; d++) {
+		rows += t % 4 === 2 ? (d % 30 === 5 ? 20_000 : 0) : t % 4 === 3 ? (rand() < 0.4 ? 800 : 0) : Math.round(1000 + rand() * 200);
+		history[d] = { date: dates[d], rows };
 	}
 	inputs.push({ table: `table_${t}`, rows: rows + 1100, measuredAt: '2026-11-22T06:00:00+09:00', history });
 }
 const cadences = ['regular', 'regular_holiday', 'monthly', 'irregular'] as const;
-const run = measure(() => inputs.map((input, i) => judgeTable(input, { ...DEFAULT_RULES, cadence: cadences[i % 4] })));
-console.log(`10,000 tables x 90 days: ${run.ms.toFixed(0)} ms, peak heap ${run.peakHeapMB.toFixed(0)} MB (rss ${run.rssMB.toFixed(0)} MB), ${run.result.length} items`);
-console.log(`target < 1 s and < 300 MB: ${verdict(run.ms < 1000 && run.peakHeapMB < 300)}`);
+// best of three calls (the machine is shared; the load average is printed), CPU time alongside
+const runs = [0, 1, 2].map(() => {
+	const cpu = process.cpuUsage();
+	const r = measure(() => inputs.map((input, i) => judgeTable(input, { ...DEFAULT_RULES, cadence: cadences[i % 4] })));
+	const used = process.cpuUsage(cpu);
+	return { ...r, cpuMs: (used.user + used.system) / 1000 };
+});
+for (const r of runs) {
+	console.log(`10,000 tables x ${days} days of history, one call: ${r.ms.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU, peak heap ${r.peakHeapMB.toFixed(0)} MB (inputs included; rss ${r.rssMB.toFixed(0)} MB), ${r.result.length} items`);
+}
+console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${os.cpus().length} cores`);
+const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+target('10,000 x 365 in one call < 1 s and < 300 MB peak heap (best of 3)', best.ms < 1000 && Math.max(...runs.map((r) => r.peakHeapMB)) < 300);
+inputs.length = 0;
+
+
+// 2. quality on the labelled set
+console.log(`labelled set: ${DEFAULT_SET.tables} tables a seed, ${DEFAULT_SET.days} days to ${DEFAULT_SET.end}, last ${DEFAULT_SET.evalDays} judged`);
+console.log(`tuning seed: ${TUNING_SEED} (thresholds and calibration were set on it only); held-out seeds: ${HELD_OUT_SEEDS.join(', ')}`);
+const tuning = evaluate(TUNING_SEED);
+report(`TUNING seed ${TUNING_SEED} (not a reported figure)`, tuning.node, tuning.z);
+const held = HELD_OUT_SEEDS.map(evaluate);
+HELD_OUT_SEEDS.forEach((seed, i) => report(`held-out seed ${seed}`, held[i].node, held[i].z));
+const node = held.flatMap((h) => h.node);
+const z = held.flatMap((h) => h.z);
+report(`HELD-OUT, seeds ${HELD_OUT_SEEDS.join(' + ')} together`, node, z);
+
+console.log('');
+const all = scoresOf(node);
+const zAll = scoresOf(z);
+for (const c of CADENCES) target(`held-out F1 >= 0.95 (${c})`, scoresOf(node.filter((j) => j.cadence === c)).f1 >= 0.95);
+target('held-out F1 >= 0.95 (all)', all.f1 >= 0.95);
+for (const [i, seed] of HELD_OUT_SEEDS.entries()) target(`held-out F1 >= 0.95 on seed ${seed} alone`, scoresOf(held[i].node).f1 >= 0.95);
+target('held-out false red alarms <= 0.3 / 100 table-days', all.falseAlarmsPer100 <= 0.3);
+const rms = cleanScoreRms(node).rms;
+target('clean-day score RMS in [0.8, 1.2]', rms >= 0.8 && rms <= 1.2);
+target('beats z-score on F1 and false alarms', all.f1 > zAll.f1 && all.falseAlarmsPer100 < zAll.falseAlarmsPer100);
+
+if (missed.length) {
+	console.log(`\nMISSED ${missed.length} target(s): ${missed.join('; ')}`);
+	process.exitCode = 1;
+} else console.log('\nall targets met');

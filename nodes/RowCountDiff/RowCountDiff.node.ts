@@ -25,7 +25,7 @@ export class RowCountDiff implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Input 1 takes the current count per table (table, rows, measuredAt). History comes from a field of each item ([{date, rows}], oldest first) or from input 2 (one row per table and day: table, date, rows).',
+					'Input 1 takes the current count per table (table, rows, measuredAt; optional cadence, annotations, muteUntil). History comes from a field of each item ([{date, rows}], oldest first) or from input 2 (one row per table and day: table, date, rows).',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -91,7 +91,7 @@ export class RowCountDiff implements INodeType {
 					{ displayName: 'Minimum Absolute Change', name: 'minAbsChange', type: 'number', default: 10, description: 'Changes of fewer rows never alert, so tiny tables stay quiet' },
 					{ displayName: 'Minimum History (Days)', name: 'minHistory', type: 'number', default: 7, description: 'Usable days of history needed before judging; grey below' },
 					{ displayName: 'Monthly Due Day', name: 'expectedDay', type: 'number', default: 0, description: 'Day of month a monthly load is due; 0 learns it from history' },
-					{ displayName: 'Monthly Grace Days', name: 'graceDays', type: 'number', default: 2 },
+					{ displayName: 'Monthly Grace Days', name: 'graceDays', type: 'number', default: 2, description: 'Working days after the due day before a missing monthly load is red' },
 					{ displayName: 'Warn Score', name: 'warnScore', type: 'number', default: 4, typeOptions: { numberPrecision: 1 }, description: 'Robust score at which a change is yellow' },
 					{
 						displayName: 'Weekday Seasonality',
@@ -104,7 +104,7 @@ export class RowCountDiff implements INodeType {
 						],
 						default: 'auto',
 					},
-					{ displayName: 'Window (Days)', name: 'windowDays', type: 'number', default: 56, description: 'Days of history the baseline learns from' },
+					{ displayName: 'Window (Days)', name: 'windowDays', type: 'number', default: 63, description: 'Days of history the weekly profile of a regular table learns from' },
 				],
 			},
 		],

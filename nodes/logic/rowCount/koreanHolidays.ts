@@ -6,6 +6,19 @@
  * 2027-02-07 and 2028-01-27 in Korea). Substitute days follow the Public Holidays Act as amended
  * in 2021 and 2023. Ad hoc days (elections, temporary holidays) are listed as announced; users add
  * more (company holidays, new announcements) through the node's extra-dates parameter.
+ *
+ * From 2026 two more days are public holidays: 노동절 (Labour Day, May 1; until 2025 "근로자의 날",
+ * a paid day off by the Labour Standards Act but not a public holiday) and 제헌절 (Constitution
+ * Day, July 17; a national day that was a public holiday until 2007 and is one again by the 2025
+ * amendment of the Public Holidays Act). Both are given a substitute day when they fall on a
+ * Saturday or Sunday, like the other national days under the 2021 rule (the first such case is
+ * 2027: May 1 and July 17 are Saturdays, substitutes May 3 and July 19).
+ *
+ * Source checked against: KASI 특일 정보 (special-day information service, data.go.kr
+ * "한국천문연구원_특일 정보", getRestDeInfo) and the 월력요항 KASI publishes each year, for the lunar
+ * dates and holidays of 2019-2030 as far as they were published; years not yet published follow
+ * the rules above and the KASI lunar conversion. The 2026+ additions are from the amendment, not
+ * yet from a published 월력요항 for every year: re-check when KASI publishes.
  */
 
 /** Seollal (lunar New Year's Day), Buddha's Birthday, Chuseok (lunar 8/15), by year. */
@@ -39,6 +52,8 @@ const AD_HOC: readonly string[] = [
 ];
 
 export const FIRST_YEAR = 2019;
+/** First year in which 노동절 (May 1) and 제헌절 (July 17) are public holidays. */
+export const LABOUR_AND_CONSTITUTION_DAY_SINCE = 2026;
 export const LAST_YEAR = 2030;
 
 const DAY_MS = 86_400_000;
@@ -54,6 +69,8 @@ export function koreanHolidays(year: number): Set<string> {
 	const add = (mmdd: string) => days.add(toDay(`${year}-${mmdd}`));
 	// fixed solar holidays
 	for (const mmdd of ['01-01', '03-01', '05-05', '06-06', '08-15', '10-03', '10-09', '12-25']) add(mmdd);
+	// 노동절 and 제헌절: public holidays from 2026
+	if (year >= LABOUR_AND_CONSTITUTION_DAY_SINCE) for (const mmdd of ['05-01', '07-17']) add(mmdd);
 	if (!lunar) return new Set([...days].map(fromDay));
 	const seollal = toDay(`${year}-${lunar.seollal}`);
 	const chuseok = toDay(`${year}-${lunar.chuseok}`);
@@ -94,6 +111,8 @@ export function koreanHolidays(year: number): Set<string> {
 		['10-09', 2021],
 		['12-25', 2023],
 		[buddha, 2023],
+		['05-01', LABOUR_AND_CONSTITUTION_DAY_SINCE],
+		['07-17', LABOUR_AND_CONSTITUTION_DAY_SINCE],
 	];
 	for (const [when, since] of weekendRule) {
 		if (year < since) continue;

@@ -1,6 +1,6 @@
 import { InputError } from '../shared/errors';
 import type { Cadence } from '../shared/items';
-import { CADENCES } from './diff';
+import { CADENCES, checkAnnotations, localDate } from './diff';
 import type { TableRules } from './diff';
 
 /** Names of the item fields the node reads (users can rename them). */
@@ -12,7 +12,7 @@ export interface Fields {
 	cadence: string;
 }
 
-/** Reads a table's own rule overrides from its item (cadence, expectedDay, minAbsChange). */
+/** Reads a table's own rule overrides from its item (cadence, expectedDay, minAbsChange, warnScore, failScore, annotations, muteUntil). */
 export function rulesFor(json: Record<string, unknown>, base: TableRules, fields: Fields): TableRules {
 	const cadence = json[fields.cadence] ?? base.cadence;
 	if (typeof cadence !== 'string' || !CADENCES.includes(cadence as Cadence)) {
@@ -26,6 +26,8 @@ export function rulesFor(json: Record<string, unknown>, base: TableRules, fields
 		if (!Number.isFinite(n) || n < 0) throw new InputError(key, v, 'is not a non-negative number', `Remove "${key}" from the item to use the node's setting.`);
 		rules[key] = n;
 	}
+	if (json.annotations !== undefined && json.annotations !== null) rules.annotations = checkAnnotations(json.annotations, rules.zone);
+	if (json.muteUntil !== undefined && json.muteUntil !== null && json.muteUntil !== '') rules.muteUntil = localDate(json.muteUntil, 'muteUntil', rules.zone);
 	return rules;
 }
 
