@@ -130,8 +130,16 @@ function collectInputs(flags, env) {
 		dryRun: Boolean(flags['dry-run']),
 		workflowsDir: flags['workflows-dir'] ?? WORKFLOWS_DIR,
 		values,
-		secrets: [pick('api-key', 'N8N_API_KEY'), ...VALUES.filter((v) => v[3]).map(([name]) => values[name])].filter(Boolean),
+		secrets: [pick('api-key', 'N8N_API_KEY'), ...VALUES.filter((v) => v[3]).map(([name]) => values[name]), postgresPassword(values.PM_POSTGRES_URL)].filter(Boolean),
 	};
+}
+
+function postgresPassword(url) {
+	try {
+		return url ? decodeURIComponent(new URL(url).password) : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 function baseUrl(text, what, flag) {
@@ -578,7 +586,9 @@ async function run(inputs, log) {
 
 async function main(argv = process.argv.slice(2), env = process.env, out = process.stdout, err = process.stderr) {
 	let secrets = [];
-	const redact = (text) => secrets.reduce((t, s) => (s && s.length >= 4 ? t.split(s).join('***') : t), String(text));
+	// a secret is masked as given, JSON-escaped and URL-encoded (forms an echoing server may use)
+	const forms = (s) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s)];
+	const redact = (text) => secrets.flatMap(forms).reduce((t, s) => (s && s.length >= 4 ? t.split(s).join('***') : t), String(text));
 	try {
 		const { command, extra, flags } = parseCommandLine(argv);
 		if (flags.help || !command) {

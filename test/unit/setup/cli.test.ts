@@ -1,0 +1,180 @@
+/**
+ * The setup command (bin/n8n-nodes-pipeline-monitor.cjs) against a fake n8n that answers as
+ * other n8n versions and set-ups do: too old for the public API's credential list, public API
+ * disabled, not n8n at all, the package not installed, ambiguous or mistyped credentials, an
+ * error message that echoes a secret. Every refusal must name the problem and the fix and write
+ * nothing. The real install is proven in test/real/setup.test.ts.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cli = require('../../../bin/n8n-nodes-pipeline-monitor.cjs') as {
+	main(argv: string[], env: Record<string, string>, out: { write(s: string): void }, err: { write(s: string): void }): Promise<number>;
+	fingerprint(data: unknown): string;
+	matchesFingerprint(data: unknown, recorded: string | undefined): boolean;
+};
+
+type Handler = (req: http.IncomingMessage, body: string) => [number, unknown] | undefined;
+interface Fake {
+	url: string;
+	requests: string[];
+	close(): Promise<void>;
+}
+
+const VALUES = {
+	PM_POSTGRES_URL: 'postgres://monitor:pg-Secret-77aa@db.example.com:5432/monitor',
+	PM_AIRFLOW_URL: 'https://airflow.example.com',
+	PM_TEAMS_WEBHOOK_URL: 'https://example.webhook.office.com/workflows/sig-Secret-88bb',
+	OPENAI_API_KEY: 'sk-Secret-99cc',
+	PM_CALLBACK_TOKEN: 'callback-Secret-token-1234',
+	PM_STATUS_USER: 'monitor',
+	PM_STATUS_PASSWORD: 'status-Secret-55dd',
+};
+const SECRETS = ['pg-Secret-77aa', 'sig-Secret-88bb', 'sk-Secret-99cc', 'callback-Secret-token-1234', 'status-Secret-55dd', 'the-Api-Key-0000'];
+
+/** A modern n8n with nothing installed, unless a handler answers first. */
+function modern(extra: Handler = () => undefined): Handler {
+	return (req, body) => {
+		const hit = extra(req, body);
+		if (hit) return hit;
+		const u = new URL(req.url!, 'http://x');
+		if (req.headers['x-n8n-api-key'] !== 'the-Api-Key-0000' && u.pathname.startsWith('/api/')) return [401, { message: 'unauthorized' }];
+		if (u.pathname === '/healthz') return [200, { status: 'ok' }];
+		if (req.method === 'GET' && (u.pathname === '/api/v1/workflows' || u.pathname === '/api/v1/credentials')) return [200, { data: [], nextCursor: null }];
+		if (req.method === 'GET' && u.pathname.startsWith('/api/v1/credentials/schema/')) return [200, { type: 'object', properties: {} }];
+		return [404, { message: 'not found' }];
+	};
+}
+
+async function fake(handler: Handler): Promise<Fake> {
+	const requests: string[] = [];
+	const server = http.createServer((req, res) => {
+		let body = '';
+		req.on('data', (d: Buffer) => (body += d.toString()));
+		req.on('end', () => {
+			requests.push(`${req.method} ${req.url}`);
+			const [status, json] = handler(req, body) ?? [404, { message: 'not found' }];
+			res.writeHead(status, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(json));
+		});
+	});
+	await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		requests,
+		close: () => new Promise<void>((r) => server.close(() => r())),
+	};
+}
+
+async function setup(args: string[], env: Record<string, string> = VALUES): Promise<{ code: number; out: string; err: string }> {
+	let out = '';
+	let err = '';
+	const code = await cli.main(args, env, { write: (s) => (out += s) }, { write: (s) => (err += s) });
+	for (const s of SECRETS) {
+		expect(out).not.toContain(s);
+		expect(err).not.toContain(s);
+	}
+	return { code, out, err };
+}
+const writes = (f: Fake) => f.requests.filter((r) => !r.startsWith('GET '));
+
+describe('setup refuses clearly and writes nothing', () => {
+	let f: Fake | undefined;
+	afterEach(async () => {
+		await f?.close();
+		f = undefined;
+	});
+
+	it('an n8n too old to list credentials (before 2.8) is named, with the upgrade as fix', async () => {
+		f = await fake(modern((req) => (req.method === 'GET' && req.url!.startsWith('/api/v1/credentials?') ? [405, { message: 'GET method not allowed' }] : undefined)));
+		const r = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000']);
+		expect(r.code).toBe(1);
+		expect(r.err).toMatch(/this n8n is too old for setup: its public API cannot list credentials \(GET \/api\/v1\/credentials answers 405; added in n8n 2\.8\.0\)/);
+		expect(r.err).toMatch(/fix: upgrade n8n to 2\.8\.0 or later/);
+		expect(writes(f)).toEqual([]);
+	});
+
+	it('a disabled public API and a server that is not n8n are told apart', async () => {
+		f = await fake((req) => (req.url === '/healthz' ? [200, { status: 'ok' }] : [404, { message: 'not found' }]));
+		const disabled = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000']);
+		expect(disabled.code).toBe(1);
+		expect(disabled.err).toMatch(/has no public API \(404 on \/api\/v1\/workflows\)/);
+		expect(disabled.err).toMatch(/N8N_PUBLIC_API_DISABLED/);
+		await f.close();
+		f = await fake(() => [404, { message: 'nope' }]);
+		const other = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000']);
+		expect(other.err).toMatch(/does not look like n8n/);
+		expect(other.err).toMatch(/fix: check --n8n-url/);
+	});
+
+	it('a wrong API key (401) is named, and the key is not echoed', async () => {
+		f = await fake(modern());
+		const r = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000-wrong']);
+		expect(r.code).toBe(1);
+		expect(r.err).toMatch(/refused the API key \(401\)/);
+		expect(r.err).not.toContain('wrong');
+	});
+
+	it('the package missing in n8n is named before anything is written', async () => {
+		f = await fake(modern((req) => (req.url === '/api/v1/credentials/schema/airflowApi' ? [404, { message: 'Not Found' }] : undefined)));
+		const r = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000']);
+		expect(r.code).toBe(1);
+		expect(r.err).toMatch(/does not know the credential type airflowApi \(the community package n8n-nodes-pipeline-monitor is not installed there\)/);
+		expect(r.err).toMatch(/fix: install n8n-nodes-pipeline-monitor in n8n/);
+		expect(writes(f)).toEqual([]);
+	});
+
+	it('two credentials of one name, or one of another type, stop the run with every problem listed', async () => {
+		const creds = [
+			{ id: 'a', name: 'Pipeline Monitor DB', type: 'postgres' },
+			{ id: 'b', name: 'Pipeline Monitor DB', type: 'postgres' },
+			{ id: 'c', name: 'Airflow', type: 'httpBasicAuth' },
+		];
+		f = await fake(modern((req) => (req.method === 'GET' && req.url!.startsWith('/api/v1/credentials?') && req.headers['x-n8n-api-key'] === 'the-Api-Key-0000' ? [200, { data: creds, nextCursor: null }] : undefined)));
+		const r = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000']);
+		expect(r.code).toBe(1);
+		expect(r.err).toMatch(/nothing was changed/);
+		expect(r.err).toMatch(/2 credentials are named "Pipeline Monitor DB" \(postgres\): rename or delete all but one/);
+		expect(r.err).toMatch(/a credential named "Airflow" exists with type httpBasicAuth, not airflowApi/);
+		expect(writes(f)).toEqual([]);
+	});
+
+	it('bad values are refused by name before any write', async () => {
+		f = await fake(modern());
+		const r = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000', '--postgres-url', 'mysql://x@y/z', '--callback-token', 'short']);
+		expect(r.code).toBe(1);
+		expect(r.err).toMatch(/credential "Pipeline Monitor DB": PM_POSTGRES_URL must start with postgres:\/\//);
+		expect(r.err).toMatch(/credential "Pipeline Monitor callback token": PM_CALLBACK_TOKEN must be at least 16 characters/);
+		expect(writes(f)).toEqual([]);
+	});
+
+	it('an n8n error that echoes a secret is printed with the secret masked', async () => {
+		f = await fake(modern((req, body) => (req.method === 'POST' && req.url === '/api/v1/credentials' ? [400, { message: `request/body/data must not be ${body}` }] : undefined)));
+		const r = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000']);
+		expect(r.code).toBe(1);
+		expect(r.err).toMatch(/n8n could not create the credential "Pipeline Monitor DB": 400 on POST \/api\/v1\/credentials: .*\*\*\*/);
+		expect(r.err).toMatch(/fix: .*run setup again \(it continues where it stopped\)/);
+	});
+
+	it('usage: --help, unknown options and commands', async () => {
+		expect((await setup(['--help'])).out).toMatch(/Usage: npx n8n-nodes-pipeline-monitor setup --n8n-url <url> --api-key <key>/);
+		const unknown = await setup(['setup', '--colour']);
+		expect(unknown.code).toBe(1);
+		expect(unknown.err).toMatch(/Unknown option '--colour'/);
+		expect((await setup(['install'])).err).toMatch(/unknown command "install"/);
+		expect((await setup(['setup', '--api-key', 'k'], {})).err).toMatch(/the n8n URL is missing/);
+	});
+});
+
+describe('credential fingerprints', () => {
+	it('match the same data in any key order, and nothing else; salted', () => {
+		const data = { user: 'monitor', password: 'p1' };
+		const fp = cli.fingerprint(data);
+		expect(fp).not.toContain('p1');
+		expect(cli.matchesFingerprint({ password: 'p1', user: 'monitor' }, fp)).toBe(true);
+		expect(cli.matchesFingerprint({ user: 'monitor', password: 'p2' }, fp)).toBe(false);
+		expect(cli.matchesFingerprint(data, undefined)).toBe(false);
+		expect(cli.fingerprint(data)).not.toBe(fp);
+	});
+});
