@@ -67,7 +67,8 @@ let bare: Bare;
 let child: ChildProcess;
 let apiKey: string;
 let values: Record<string, string>;
-const secrets = () => [apiKey, values.PM_STATUS_PASSWORD, values.PM_CALLBACK_TOKEN, values.OPENAI_API_KEY, 'pg-Secret-0f4a', values.PM_TEAMS_WEBHOOK_URL];
+const APP_PASSWORD = 'pg-App-Secret-4d2e';
+const secrets = () => [apiKey, values.PM_STATUS_PASSWORD, values.PM_CALLBACK_TOKEN, values.OPENAI_API_KEY, 'pg-Secret-0f4a', APP_PASSWORD, values.PM_TEAMS_WEBHOOK_URL];
 
 async function startBare(): Promise<void> {
 	child = spawn(process.execPath, [path.join(ROOT, 'test', 'rig', 'bare-n8n.mjs')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -169,9 +170,20 @@ maybe('setup: one-command install into a running n8n 2.41.1 through the public A
 	beforeAll(async () => {
 		await startBare();
 		apiKey = await createOwnerAndApiKey(bare.n8nUrl);
+		// the monitor's own database role, as an operator would give n8n (not the superuser)
 		const db = bare.monitorDb;
+		const admin = new Client(db);
+		await admin.connect();
+		try {
+			await admin.query(`CREATE ROLE pm_app LOGIN PASSWORD '${APP_PASSWORD}'`);
+			await admin.query('GRANT USAGE ON SCHEMA pipeline_monitor TO pm_app');
+			await admin.query('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pipeline_monitor TO pm_app');
+			await admin.query('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA pipeline_monitor TO pm_app');
+		} finally {
+			await admin.end();
+		}
 		values = {
-			PM_POSTGRES_URL: `postgres://${db.user}:${db.password}@${db.host}:${db.port}/${db.database}`,
+			PM_POSTGRES_URL: `postgres://pm_app:${APP_PASSWORD}@${db.host}:${db.port}/${db.database}`,
 			PM_AIRFLOW_URL: 'http://127.0.0.1:9',
 			PM_AIRFLOW_API_VERSION: 'v2',
 			PM_TEAMS_WEBHOOK_URL: 'http://127.0.0.1:9/workflows/teams-Secret-sig-7c1d',
