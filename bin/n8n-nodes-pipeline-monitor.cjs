@@ -305,8 +305,15 @@ function desiredWorkflow(wf, { credentialIds, collectorId, reportUrl, existing, 
 		if (old?.id) node.id = old.id;
 		if (old?.webhookId && node.type === old.type) node.webhookId = old.webhookId;
 		for (const [type, ref] of Object.entries(node.credentials ?? {})) node.credentials[type] = { id: credentialIds[ref.name] ?? `(new "${ref.name}")`, name: ref.name };
-		if (node.type === 'n8n-nodes-base.set' && node.name === 'Settings' && reportUrl)
-			for (const a of node.parameters?.assignments?.assignments ?? []) if (a.name === 'reportUrl') a.value = reportUrl;
+		if (node.type === 'n8n-nodes-base.set' && node.name === 'Settings') {
+			// what an operator set in an installed Settings node (language, time zone, ...) stays;
+			// the report link is setup's
+			const kept = new Map((old?.type === node.type ? (old.parameters?.assignments?.assignments ?? []) : []).map((a) => [a.name, a]));
+			for (const a of node.parameters?.assignments?.assignments ?? []) {
+				if (a.name === 'reportUrl' && reportUrl) a.value = reportUrl;
+				else if (kept.has(a.name) && kept.get(a.name).type === a.type) a.value = kept.get(a.name).value;
+			}
+		}
 		return node;
 	});
 	const settings = { ...(existing?.settings ?? {}), ...(wf.settings ?? {}) };

@@ -361,6 +361,11 @@ maybe('setup: one-command install into a running n8n 2.41.1 through the public A
 		const heartbeat = all.find((w) => w.name === 'Pipeline Monitor: heartbeat (daily)')!;
 		const page = all.find((w) => w.name === 'Pipeline Monitor: status page')!;
 		await api('POST', `/workflows/${heartbeat.id}/deactivate`);
+		// meanwhile the operator switched the heartbeat's cards to English in its Settings node
+		const hb = await api<Workflow>('GET', `/workflows/${heartbeat.id}`);
+		const language = () => hb.nodes.find((n) => n.name === 'Settings')!.parameters.assignments!.assignments.find((a) => a.name === 'language')!;
+		language().value = 'en';
+		await api('PUT', `/workflows/${heartbeat.id}`, { name: hb.name, nodes: hb.nodes, connections: hb.connections, settings: hb.settings, staticData: hb.staticData ?? undefined });
 		await api('POST', `/workflows/${page.id}/deactivate`);
 		await api('POST', `/workflows/${page.id}/archive`);
 
@@ -373,6 +378,10 @@ maybe('setup: one-command install into a running n8n 2.41.1 through the public A
 		expect(run.stdout).toContain('publish workflow "Pipeline Monitor: heartbeat (daily)"');
 		expect(run.stdout).toContain('publish workflow "Pipeline Monitor: status page"');
 		expect(run.stdout).not.toContain('status-Secret-Rotated-2');
+		// the operator's Settings-node value is kept: the heartbeat is only published again, not replaced
+		expect(run.stdout).not.toContain('update workflow "Pipeline Monitor: heartbeat (daily)"');
+		const hbAfter = await api<Workflow>('GET', `/workflows/${heartbeat.id}`);
+		expect(hbAfter.nodes.find((n) => n.name === 'Settings')!.parameters.assignments!.assignments.find((a) => a.name === 'language')!.value).toBe('en');
 
 		const url = `${bare.n8nUrl}/webhook/pipeline-monitor/status`;
 		const basic = (pw: string) => ({ authorization: 'Basic ' + Buffer.from(`monitor:${pw}`).toString('base64') });

@@ -12,9 +12,17 @@ import type { AddressInfo } from 'node:net';
 const cli = require('../../../bin/n8n-nodes-pipeline-monitor.cjs') as {
 	main(argv: string[], env: Record<string, string>, out: { write(s: string): void }, err: { write(s: string): void }): Promise<number>;
 	fingerprint(data: unknown): string;
+	desiredWorkflow(wf: unknown, o: { credentialIds: Record<string, string>; collectorId?: string; reportUrl: string; existing?: unknown }): DesiredWf;
+	workflowDifferences(existing: unknown, wanted: DesiredWf): string[];
 	matchesFingerprint(data: unknown, recorded: string | undefined): boolean;
 };
 
+interface DesiredWf {
+	name: string;
+	nodes: Array<{ id?: string; name: string; webhookId?: string; parameters: { assignments?: { assignments: Array<{ name: string; value: unknown }> } }; credentials?: Record<string, { id: string; name: string }> }>;
+	connections: unknown;
+	settings: Record<string, unknown>;
+}
 type Handler = (req: http.IncomingMessage, body: string) => [number, unknown] | undefined;
 interface Fake {
 	url: string;
@@ -176,5 +184,34 @@ describe('credential fingerprints', () => {
 		expect(cli.matchesFingerprint({ user: 'monitor', password: 'p2' }, fp)).toBe(false);
 		expect(cli.matchesFingerprint(data, undefined)).toBe(false);
 		expect(cli.fingerprint(data)).not.toBe(fp);
+	});
+});
+
+describe('the workflow setup writes', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const file = require('../../../workflows/heartbeat.json') as { nodes: Array<{ name: string; credentials?: Record<string, { id: string; name: string }> }>; settings: Record<string, unknown> };
+	const credentialIds = { 'Pipeline Monitor DB': 'db1', Airflow: 'af1', 'Teams channel': 'tm1' };
+
+	it('binds credentials by name, links the error collector and the status page, keeps the file settings', () => {
+		const wf = cli.desiredWorkflow(file, { credentialIds, collectorId: 'col1', reportUrl: 'https://n8n.example.com/webhook/pipeline-monitor/status' });
+		expect(wf.nodes.find((n) => n.name === 'Check database')!.credentials).toEqual({ postgres: { id: 'db1', name: 'Pipeline Monitor DB' } });
+		expect(wf.nodes.find((n) => n.name === 'Check Airflow')!.credentials).toEqual({ airflowApi: { id: 'af1', name: 'Airflow' } });
+		expect(wf.settings).toEqual({ ...file.settings, errorWorkflow: 'col1' });
+		const settings = wf.nodes.find((n) => n.name === 'Settings')!.parameters.assignments!.assignments;
+		expect(settings.find((a) => a.name === 'reportUrl')!.value).toBe('https://n8n.example.com/webhook/pipeline-monitor/status');
+		// the file itself is not changed
+		expect(file.nodes.find((n) => n.name === 'Check database')!.credentials!.postgres.id).toBe('pmMonitorPg00001');
+	});
+
+	it('over an installed copy: keeps node ids, webhook ids and Settings values an operator set; differences are named', () => {
+		const first = cli.desiredWorkflow(file, { credentialIds, collectorId: 'col1', reportUrl: 'https://a/webhook/pipeline-monitor/status' });
+		const installed = structuredClone(first);
+		installed.nodes.forEach((n, i) => (n.id = `n8n-${i}`));
+		installed.nodes.find((n) => n.name === 'Settings')!.parameters.assignments!.assignments.find((a) => a.name === 'language')!.value = 'en';
+		const again = cli.desiredWorkflow(file, { credentialIds, collectorId: 'col1', reportUrl: 'https://a/webhook/pipeline-monitor/status', existing: installed });
+		expect(again.nodes.map((n) => n.id)).toEqual(installed.nodes.map((n) => n.id));
+		expect(cli.workflowDifferences(installed, again)).toEqual([]);
+		const moved = cli.desiredWorkflow(file, { credentialIds: { ...credentialIds, Airflow: 'af2' }, collectorId: 'col2', reportUrl: 'https://b/webhook/pipeline-monitor/status', existing: installed });
+		expect(cli.workflowDifferences(installed, moved)).toEqual(['node "Settings" differs', 'node "Check Airflow" differs', 'settings errorWorkflow']);
 	});
 });
