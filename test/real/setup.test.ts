@@ -341,6 +341,37 @@ maybe('setup: one-command install into a running n8n 2.41.1 through the public A
 		expect(await ok.text()).toContain('sales_daily_load');
 	});
 
+	it("the files' own report link (for a manual import) derives from this n8n's webhook address", async () => {
+		// the heartbeat file's reportUrl expression, evaluated by real n8n in a throwaway workflow
+		const expression = FILES.find((f) => f.name === 'Pipeline Monitor: heartbeat (daily)')!
+			.nodes.find((n) => n.name === 'Settings')!
+			.parameters.assignments!.assignments.find((a) => a.name === 'reportUrl')!.value as string;
+		const probe = await api<Workflow>('POST', '/workflows', {
+			name: 'setup test: report link probe',
+			nodes: [
+				{ id: 'p1', name: 'Hook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: 'b2f0c1de-1111-4a2b-9c3d-5e6f7a8b9c0d', parameters: { httpMethod: 'GET', path: 'pm-setup-test/report-url', responseMode: 'responseNode', options: {} } },
+				{ id: 'p2', name: 'Answer', type: 'n8n-nodes-base.respondToWebhook', typeVersion: 1.1, position: [220, 0], parameters: { respondWith: 'text', responseBody: expression, options: {} } },
+			],
+			connections: { Hook: { main: [[{ node: 'Answer', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		});
+		try {
+			await api('POST', `/workflows/${probe.id}/activate`, {});
+			let res: Response | undefined;
+			for (const deadline = Date.now() + 15_000; (!res || res.status === 404) && Date.now() < deadline; await new Promise((r) => setTimeout(r, 250)))
+				res = await fetch(`${bare.n8nUrl}/webhook/pm-setup-test/report-url`);
+			expect(res!.status).toBe(200);
+			// the rig runs n8n with WEBHOOK_URL=http://localhost:<port>/
+			expect(await res!.text()).toBe(`http://localhost:${new URL(bare.n8nUrl).port}/webhook/pipeline-monitor/status`);
+		} finally {
+			await api('POST', `/workflows/${probe.id}/deactivate`);
+			await api('DELETE', `/workflows/${probe.id}`).catch(async () => {
+				await api('POST', `/workflows/${probe.id}/archive`);
+				await api('DELETE', `/workflows/${probe.id}`);
+			});
+		}
+	});
+
 	it('a second run changes nothing and says so', async () => {
 		const run = await setup(base(), values);
 		expect(run.stderr).toBe('');
