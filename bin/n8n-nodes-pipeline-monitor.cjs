@@ -446,8 +446,10 @@ async function plan(inputs, log) {
 
 	// node and credential types of this package must be installed in that n8n
 	const types = [...new Set(Object.values(CREDENTIALS).map((c) => c.type))];
+	const schemas = {};
 	for (const type of types) {
 		const res = await api.raw('GET', `/credentials/schema/${type}`);
+		schemas[type] = res.json;
 		if (res.status === 404)
 			throw new SetupError(`n8n does not know the credential type ${type}${Object.values(CREDENTIALS).some((c) => c.type === type && !['postgres', 'httpHeaderAuth', 'httpBasicAuth'].includes(type)) ? ` (the community package ${PACKAGE_NAME} is not installed there)` : ''}`, `install ${PACKAGE_NAME} in n8n (Settings > Community Nodes > Install, or npm in ~/.n8n/nodes) and restart n8n, then run setup again`);
 		if (res.status !== 200) await api.call('GET', `/credentials/schema/${type}`, undefined, `read the credential type ${type}`);
@@ -483,6 +485,11 @@ async function plan(inputs, log) {
 			problems.push(`credential "${name}": ${built.invalid}`);
 			continue;
 		}
+		const mismatch = built && schemaMismatch(built.data, schemas[spec.type]);
+		if (mismatch) {
+			problems.push(`credential "${name}": n8n's ${spec.type} ${mismatch} (is the same version of ${PACKAGE_NAME} installed in n8n as the one running setup?)`);
+			continue;
+		}
 		if (!existing) credentialSteps.push({ name, type: spec.type, action: 'create', data: built.data });
 		else if (!built) credentialSteps.push({ name, type: spec.type, action: 'keep', id: existing.id, note: 'exists, no values given: kept as it is' });
 		else if (matchesFingerprint(built.data, record[name])) credentialSteps.push({ name, type: spec.type, action: 'unchanged', id: existing.id, fingerprint: record[name] });
@@ -506,6 +513,17 @@ async function plan(inputs, log) {
 	const reportUrl = statusPageUrl(files, publicUrl);
 	log(`n8n ${inputs.n8nUrl}: public API answers; ${existingCreds.length} credentials, ${existingWfs.length} workflows there`);
 	return { api, credentialSteps, workflowSteps, reportUrl, collector };
+}
+
+/** What n8n's JSON schema of a credential type refuses in the data we would send, or null. */
+function schemaMismatch(data, schema) {
+	const properties = schema && typeof schema.properties === 'object' ? Object.keys(schema.properties) : [];
+	if (!properties.length) return null;
+	const missing = (Array.isArray(schema.required) ? schema.required : []).filter((k) => !(k in data));
+	if (missing.length) return `needs ${missing.join(', ')}, which setup does not know`;
+	const unknown = Object.keys(data).filter((k) => !properties.includes(k));
+	if (unknown.length && schema.additionalProperties === false) return `does not take ${unknown.join(', ')}`;
+	return null;
 }
 
 function findOne(list, name, what) {

@@ -157,6 +157,15 @@ describe('setup refuses clearly and writes nothing', () => {
 		expect(writes(f)).toEqual([]);
 	});
 
+	it("data n8n's credential schema would refuse (another package version in n8n) is named before any write", async () => {
+		const teams = { type: 'object', additionalProperties: false, properties: { webhookUrl: { type: 'string' }, format: { type: 'string' } }, required: ['webhookUrl', 'format'] };
+		f = await fake(modern((req) => (req.url === '/api/v1/credentials/schema/teamsWebhookApi' && req.headers['x-n8n-api-key'] === 'the-Api-Key-0000' ? [200, teams] : undefined)));
+		const r = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000']);
+		expect(r.code).toBe(1);
+		expect(r.err).toMatch(/credential "Teams channel": n8n's teamsWebhookApi needs format, which setup does not know \(is the same version of n8n-nodes-pipeline-monitor installed in n8n/);
+		expect(writes(f)).toEqual([]);
+	});
+
 	it('an n8n error that echoes a secret is printed with the secret masked', async () => {
 		f = await fake(modern((req, body) => (req.method === 'POST' && req.url === '/api/v1/credentials' ? [400, { message: `request/body/data must not be ${body}` }] : undefined)));
 		const r = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000']);
