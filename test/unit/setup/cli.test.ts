@@ -184,6 +184,60 @@ describe('setup refuses clearly and writes nothing', () => {
 	});
 });
 
+describe('setup writes in order, with the public URL for links', () => {
+	it('credentials, then the error collector, then the others naming it, then publishing the collector first', async () => {
+		const bodies: Array<{ call: string; body: Record<string, unknown> }> = [];
+		let n = 0;
+		const stored = new Map<string, Record<string, unknown>>();
+		const f = await fake(
+			modern((req, body) => {
+				if (req.headers['x-n8n-api-key'] !== 'the-Api-Key-0000') return undefined;
+				const u = new URL(req.url!, 'http://x');
+				if (req.method === 'POST' && (u.pathname === '/api/v1/credentials' || u.pathname === '/api/v1/workflows')) {
+					const json = JSON.parse(body) as Record<string, unknown>;
+					const id = `id${++n}`;
+					bodies.push({ call: `${req.method} ${u.pathname}`, body: json });
+					if (u.pathname === '/api/v1/workflows') stored.set(id, { ...json, id, active: false, versionId: 'v1', activeVersionId: null });
+					return [200, { ...json, id }];
+				}
+				const get = /^\/api\/v1\/workflows\/(id\d+)$/.exec(u.pathname);
+				if (req.method === 'GET' && get) return [200, stored.get(get[1])];
+				const act = /^\/api\/v1\/workflows\/(id\d+)\/activate$/.exec(u.pathname);
+				if (req.method === 'POST' && act) {
+					bodies.push({ call: `POST activate ${String(stored.get(act[1])!.name)}`, body: {} });
+					return [200, {}];
+				}
+				return undefined;
+			}),
+		);
+		try {
+			const r = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000', '--public-url', 'https://monitor.example.com/n8n/']);
+			expect(r.err).toBe('');
+			expect(r.code).toBe(0);
+			const calls = bodies.map((b) => b.call);
+			expect(calls.slice(0, 6)).toEqual(Array(6).fill('POST /api/v1/credentials'));
+			const workflows = bodies.filter((b) => b.call === 'POST /api/v1/workflows');
+			expect(workflows[0].body.name).toBe('Pipeline Monitor: n8n error collector');
+			const collectorId = 'id7';
+			for (const w of workflows.slice(1)) {
+				const settings = w.body.settings as Record<string, unknown>;
+				if (w.body.name !== 'Pipeline Monitor: set up database') expect({ name: w.body.name, errorWorkflow: settings.errorWorkflow }).toEqual({ name: w.body.name, errorWorkflow: collectorId });
+				const node = (w.body.nodes as Array<{ name: string; parameters: { assignments?: { assignments: Array<{ name: string; value: string }> } } }>).find((x) => x.name === 'Settings');
+				const link = node?.parameters.assignments?.assignments.find((a) => a.name === 'reportUrl');
+				if (link) expect(link.value).toBe('https://monitor.example.com/n8n/webhook/pipeline-monitor/status');
+			}
+			const activations = calls.filter((c) => c.startsWith('POST activate'));
+			expect(activations[0]).toBe('POST activate Pipeline Monitor: n8n error collector');
+			expect(activations).not.toContain('POST activate Pipeline Monitor: set up database');
+			expect(activations.length).toBe(workflows.length - 1);
+			expect(calls.indexOf(activations[0])).toBeGreaterThan(calls.lastIndexOf('POST /api/v1/workflows'));
+			expect(r.out).toContain('Status page: https://monitor.example.com/n8n/webhook/pipeline-monitor/status');
+		} finally {
+			await f.close();
+		}
+	});
+});
+
 describe('credential fingerprints', () => {
 	it('match the same data in any key order, and nothing else; salted', () => {
 		const data = { user: 'monitor', password: 'p1' };
