@@ -3,12 +3,15 @@
 // workflow always applies exactly the shipped schema (a unit test fails when they drift).
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+const { withManualImportNote } = createRequire(import.meta.url)('./manual-import-notes.cjs');
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'workflows');
 
 export function setupWorkflow(schemaSql) {
-	return {
+	return withManualImportNote({
 		id: 'pmSetupDatabase1',
 		name: 'Pipeline Monitor: set up database',
 		active: false,
@@ -56,7 +59,7 @@ export function setupWorkflow(schemaSql) {
 			'Run once': { main: [[{ node: 'Apply schema', type: 'main', index: 0 }]] },
 			'Apply schema': { main: [[{ node: 'Schema version', type: 'main', index: 0 }]] },
 		},
-	};
+	});
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
