@@ -96,6 +96,8 @@ export class AirflowClient {
 	private detected: ApiVersion | null;
 	/** Airflow's release as /version reports it; undefined until read, null when it cannot be read */
 	private release: string | null | undefined;
+	/** set when the server is older than the oldest supported release: every call fails with it */
+	private refusal: AirflowApiError | null = null;
 	readonly concurrency: number;
 	readonly pageSize: number;
 
@@ -121,6 +123,7 @@ export class AirflowClient {
 
 	/** The API version: as configured, or found by probing /api/v2/version then /api/v1/version. */
 	async version(): Promise<ApiVersion> {
+		if (this.refusal) throw this.refusal;
 		if (this.detected) return this.detected;
 		const probe = async (v: ApiVersion): Promise<boolean> => {
 			try {
@@ -159,8 +162,8 @@ export class AirflowClient {
 		const v = await this.version();
 		if (this.release !== undefined) return this.release;
 		try {
-				const reply = await this.transport.request<{ version?: unknown }>({ method: 'GET', path: `/api/${v}/version` });
-				this.release = typeof reply.data?.version === 'string' ? reply.data.version : null;
+			const reply = await this.transport.request<{ version?: unknown }>({ method: 'GET', path: `/api/${v}/version` });
+			this.release = typeof reply.data?.version === 'string' ? reply.data.version : null;
 		} catch (e) {
 			if (!(e instanceof AirflowApiError) || e.status === null || e.status >= 500) throw e;
 			this.release = null;
@@ -171,7 +174,8 @@ export class AirflowClient {
 
 	private checkOldest(release: string): void {
 		if (!atLeast(release, OLDEST_SUPPORTED)) {
-			throw tooOld(release, OLDEST_SUPPORTED, 'This node', `Upgrade Airflow to ${OLDEST_SUPPORTED} or later (the oldest release this node supports), or point the credential at a newer Airflow.`, `GET /api/v1/version`);
+			this.refusal = tooOld(release, OLDEST_SUPPORTED, 'This node', `Upgrade Airflow to ${OLDEST_SUPPORTED} or later (the oldest release this node supports), or point the credential at a newer Airflow.`, `GET /api/v1/version`);
+			throw this.refusal;
 		}
 	}
 
@@ -399,36 +403,36 @@ export class AirflowClient {
 			return e;
 		};
 		try {
-		if (v === 'v2' && o.ndjson) {
-			// ndjson carries the continuation token in the Airflow-Continuation-Token header, absent at the end
-			let token: string | undefined;
-			for (;;) {
-				const reply = await this.transport.request<string>({ method: 'GET', path, accept: 'application/x-ndjson', query: { map_index: mapIndex, token } });
-				pages++;
-				const text = textFromNdjson(String(reply.data ?? ''));
-				buffer.append(text ? text + '\n' : '');
-				const next = reply.headers['airflow-continuation-token'] || undefined;
-				if (!next || next === token || !text || pages >= maxPages) break;
-				token = next;
+			if (v === 'v2' && o.ndjson) {
+				// ndjson carries the continuation token in the Airflow-Continuation-Token header, absent at the end
+				let token: string | undefined;
+				for (;;) {
+					const reply = await this.transport.request<string>({ method: 'GET', path, accept: 'application/x-ndjson', query: { map_index: mapIndex, token } });
+					pages++;
+					const text = textFromNdjson(String(reply.data ?? ''));
+					buffer.append(text ? text + '\n' : '');
+					const next = reply.headers['airflow-continuation-token'] || undefined;
+					if (!next || next === token || !text || pages >= maxPages) break;
+					token = next;
+				}
+			} else if (v === 'v1' && o.plainText) {
+				const text = await this.call<string>({ method: 'GET', path, accept: 'text/plain', query: { full_content: true, map_index: mapIndex } });
+				buffer.append(String(text));
+				pages = 1;
+			} else {
+				let token: string | undefined;
+				for (;;) {
+					const data = await this.call<{ content: unknown; continuation_token?: string | null }>({ method: 'GET', path, query: { token, map_index: mapIndex } });
+					pages++;
+					const text = v === 'v1' ? textFromPythonRepr(String(data.content ?? '')) : textFromStructured(data.content);
+					// v1 pages continue the same text; v2 pages are whole lines
+					buffer.append(v === 'v1' || !text ? text : text + '\n');
+					const next = data.continuation_token ?? undefined;
+					const done = !next || next === token || !text || (v === 'v1' && tokenSaysEndOfLog(next) !== false) || pages >= maxPages;
+					if (done) break;
+					token = next;
+				}
 			}
-		} else if (v === 'v1' && o.plainText) {
-			const text = await this.call<string>({ method: 'GET', path, accept: 'text/plain', query: { full_content: true, map_index: mapIndex } });
-			buffer.append(String(text));
-			pages = 1;
-		} else {
-			let token: string | undefined;
-			for (;;) {
-				const data = await this.call<{ content: unknown; continuation_token?: string | null }>({ method: 'GET', path, query: { token, map_index: mapIndex } });
-				pages++;
-				const text = v === 'v1' ? textFromPythonRepr(String(data.content ?? '')) : textFromStructured(data.content);
-				// v1 pages continue the same text; v2 pages are whole lines
-				buffer.append(v === 'v1' || !text ? text : text + '\n');
-				const next = data.continuation_token ?? undefined;
-				const done = !next || next === token || !text || (v === 'v1' && tokenSaysEndOfLog(next) !== false) || pages >= maxPages;
-				if (done) break;
-				token = next;
-			}
-		}
 		} catch (e) {
 			throw notFound(e);
 		}

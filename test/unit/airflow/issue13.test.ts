@@ -108,6 +108,10 @@ describe('item 2: version floors', () => {
 		const e = await failure(client(s).listDags());
 		expect(e.airflowMessage).toMatch(/needs Airflow ≥ 2\.2\.0; this server runs Airflow 2\.1\.4/);
 		expect(e.hint).toMatch(/Upgrade Airflow to 2\.2\.0/);
+		// and so is every later call of the same execution
+		const c = client(s, { version: 'v1' });
+		await failure(c.listTaskInstances({ runs: [{ dagId: s.world.runs[0].dagId, runId: s.world.runs[0].runId }] }));
+		expect((await failure(c.listDags())).airflowMessage).toMatch(/needs Airflow ≥ 2\.2\.0/);
 		s.violations.length = 0; // the v2 probe of an Airflow 2 is expected to miss
 	});
 });
