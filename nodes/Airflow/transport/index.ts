@@ -20,8 +20,11 @@ export function authOf(c: AirflowCredentials): AuthConfig {
 			return { kind: 'token', username: c.username ?? '', password: c.password ?? '' };
 		case 'bearer':
 			return { kind: 'bearer', token: c.token ?? '' };
-		default:
+		case 'none':
 			return { kind: 'none' };
+		default:
+			// an unknown scheme (a credential from another version): the client refuses it by name
+			return { kind: String(c.authType) } as unknown as AuthConfig;
 	}
 }
 

@@ -8,9 +8,10 @@ import type { RunItem } from '../shared/items';
 import { InputError } from '../shared/errors';
 import { chunk, mapLimit } from './concurrency';
 import { TailBuffer, textFromNdjson, textFromPythonRepr, textFromStructured, tokenSaysEndOfLog } from './logs';
-import { latestPerDag, runToItem, taskToItem } from './runs';
+import { runToItem, taskToItem } from './runs';
 import { AirflowApiError, AirflowTransport, type RequestSpec } from './transport';
 import type { ApiVersion, ClientOptions, Page, RawDag, RawDagRun, RawTaskInstance, RunFilter } from './types';
+import { atLeast, OLDEST_SUPPORTED, tooOld, V1_FLOORS } from './versions';
 
 export interface DagQuery {
 	tags?: string[];
@@ -69,13 +70,34 @@ export interface HealthResult {
 	version: ApiVersion;
 }
 
-/** v1 batch task-instance list has no paging: ask for this many runs per call. */
+/** runs per batch task-instance call (the dag_run_ids list stays a modest request body) */
 const V1_TI_RUNS_PER_CALL = 200;
+
+/** The newest run per DAG: Airflow 3 ranks by run_after (set for every run, manual ones included), Airflow 2 by its logical date. */
+export function latestRawPerDag(runs: readonly RawDagRun[], version: ApiVersion): RawDagRun[] {
+	const rank = (r: RawDagRun): number => {
+		const at = version === 'v2' ? (r.run_after ?? r.logical_date) : (r.logical_date ?? r.execution_date);
+		const t = Date.parse(at ?? r.start_date ?? '');
+		return Number.isFinite(t) ? t : -Infinity;
+	};
+	const best = new Map<string, { run: RawDagRun; at: number }>();
+	for (const run of runs) {
+		const at = rank(run);
+		const cur = best.get(run.dag_id);
+		// later in the list wins a tie: the batch list is ordered by id, i.e. creation order
+		if (!cur || at >= cur.at) best.set(run.dag_id, { run, at });
+	}
+	return [...best.values()].map((b) => b.run);
+}
 
 export class AirflowClient {
 	readonly transport: AirflowTransport;
 	private readonly options: ClientOptions;
 	private detected: ApiVersion | null;
+	/** Airflow's release as /version reports it; undefined until read, null when it cannot be read */
+	private release: string | null | undefined;
+	/** set when the server is older than the oldest supported release: every call fails with it */
+	private refusal: AirflowApiError | null = null;
 	readonly concurrency: number;
 	readonly pageSize: number;
 
@@ -101,10 +123,12 @@ export class AirflowClient {
 
 	/** The API version: as configured, or found by probing /api/v2/version then /api/v1/version. */
 	async version(): Promise<ApiVersion> {
+		if (this.refusal) throw this.refusal;
 		if (this.detected) return this.detected;
 		const probe = async (v: ApiVersion): Promise<boolean> => {
 			try {
-				await this.transport.request({ method: 'GET', path: `/api/${v}/version` });
+				const reply = await this.transport.request<{ version?: unknown }>({ method: 'GET', path: `/api/${v}/version` });
+				this.release = typeof reply.data?.version === 'string' ? reply.data.version : null;
 				return true;
 			} catch (e) {
 				if (e instanceof AirflowApiError && (e.status === 401 || e.status === 403) && e.kind !== 'html') return true;
@@ -125,7 +149,40 @@ export class AirflowClient {
 			});
 		}
 		this.transport.version = this.detected;
+		if (this.release) this.checkOldest(this.release);
 		return this.detected;
+	}
+
+	/**
+	 * Airflow's release (e.g. "2.10.3"), read once per client (one execution) from /api/v1/version or
+	 * /api/v2/version; null when the server does not say (a proxy hiding it): then the newest paths
+	 * are used.
+	 */
+	async airflowRelease(): Promise<string | null> {
+		const v = await this.version();
+		if (this.release !== undefined) return this.release;
+		try {
+			const reply = await this.transport.request<{ version?: unknown }>({ method: 'GET', path: `/api/${v}/version` });
+			this.release = typeof reply.data?.version === 'string' ? reply.data.version : null;
+		} catch (e) {
+			if (!(e instanceof AirflowApiError) || e.status === null || e.status >= 500) throw e;
+			this.release = null;
+		}
+		if (this.release) this.checkOldest(this.release);
+		return this.release;
+	}
+
+	private checkOldest(release: string): void {
+		if (!atLeast(release, OLDEST_SUPPORTED)) {
+			this.refusal = tooOld(release, OLDEST_SUPPORTED, 'This node', `Upgrade Airflow to ${OLDEST_SUPPORTED} or later (the oldest release this node supports), or point the credential at a newer Airflow.`, `GET /api/v1/version`);
+			throw this.refusal;
+		}
+	}
+
+	/** Whether the server has a v1 feature; Airflow 3 has them all. */
+	private async v1Has(floor: string): Promise<boolean> {
+		if ((await this.version()) !== 'v1') return true;
+		return atLeast(await this.airflowRelease(), floor);
 	}
 
 	private async call<T>(spec: RequestSpec): Promise<T> {
@@ -179,6 +236,13 @@ export class AirflowClient {
 	/** Runs in a window across all DAGs (or the chosen ones), through the batch endpoint. */
 	async listRuns(filter: RunFilter, includeRaw = false): Promise<RunItem[]> {
 		const v = await this.version();
+		const ui = this.uiBase;
+		return (await this.listRawRuns(filter)).map((r) => runToItem(r, v, ui, includeRaw));
+	}
+
+	/** The run objects as Airflow returned them (batch endpoint, every page). */
+	async listRawRuns(filter: RunFilter): Promise<RawDagRun[]> {
+		const v = await this.version();
 		const body = (offset: number, limit: number): Record<string, unknown> => {
 			const b: Record<string, unknown> = { page_offset: offset, page_limit: limit, order_by: 'id' };
 			if (filter.dagIds?.length) b.dag_ids = filter.dagIds;
@@ -189,7 +253,7 @@ export class AirflowClient {
 			if (filter.to) b[`${field}_lte`] = filter.to;
 			return b;
 		};
-		const raws = await this.pageAll(async (offset, limit) => {
+		return this.pageAll(async (offset, limit) => {
 			const data = await this.call<{ dag_runs: RawDagRun[]; total_entries: number }>({
 				method: 'POST',
 				path: this.api(v, '/dags/~/dagRuns/list'),
@@ -198,18 +262,30 @@ export class AirflowClient {
 			});
 			return { items: data.dag_runs, total: data.total_entries };
 		});
-		const ui = this.uiBase;
-		return raws.map((r) => runToItem(r, v, ui, includeRaw));
 	}
 
-	/** The latest run of each DAG within the window. */
-	async latestRuns(filter: RunFilter): Promise<RunItem[]> {
-		return latestPerDag(await this.listRuns(filter));
+	/**
+	 * The latest run of each DAG within the window: by run_after on Airflow 3 (a manual run has a
+	 * null or old logical_date, so ranking by it picks an older run), by logical date on Airflow 2.
+	 */
+	async latestRuns(filter: RunFilter, includeRaw = false): Promise<RunItem[]> {
+		const v = await this.version();
+		const ui = this.uiBase;
+		return latestRawPerDag(await this.listRawRuns(filter), v).map((r) => runToItem(r, v, ui, includeRaw));
 	}
 
 	/** Runs whose row changed at or after `since` (GET with updated_at_gte; few requests when quiet). */
 	async runsChangedSince(since: string, filter: Omit<RunFilter, 'from' | 'to'> = {}, includeRaw = false): Promise<RunItem[]> {
 		const v = await this.version();
+		if (!(await this.v1Has(V1_FLOORS.updatedAtFilter))) {
+			throw tooOld(
+				(await this.airflowRelease()) ?? '?',
+				V1_FLOORS.updatedAtFilter,
+				'"Get Changed Since Last Execution" (the updated_at_gte filter)',
+				`Upgrade Airflow to ${V1_FLOORS.updatedAtFilter} or later, or use "DAG Run: Get Many" with a time window instead.`,
+				`GET /api/v1/dags/~/dagRuns`,
+			);
+		}
 		const single = filter.dagIds?.length === 1 ? filter.dagIds[0] : '~';
 		const raws = await this.pageAll(async (offset, limit) => {
 			const data = await this.call<{ dag_runs: RawDagRun[]; total_entries: number }>({
@@ -261,6 +337,11 @@ export class AirflowClient {
 			if (q.to) b[`${windowField}_lte`] = q.to;
 			return b;
 		};
+		if (q.runs?.length && !(await this.v1Has(V1_FLOORS.taskInstanceRunFilter))) {
+			// Airflow 2 before 2.7.1 refuses dag_run_ids (400): one GET per run, which every 2.x has
+			const perRun = await mapLimit(q.runs, this.concurrency, (r) => this.listTaskInstances({ dagId: r.dagId, runId: r.runId, failedOnly: q.failedOnly }, includeRaw));
+			return perRun.flat();
+		}
 		const batches: Record<string, unknown>[] = q.runs?.length
 			? chunk(q.runs, v === 'v1' ? V1_TI_RUNS_PER_CALL : 1000).map((runs) => ({
 					...baseBody(),
@@ -269,12 +350,10 @@ export class AirflowClient {
 				}))
 			: [baseBody()];
 		const path = this.api(v, '/dags/~/dagRuns/~/taskInstances/list');
+		// Airflow 2.10.3+ pages this endpoint (page_limit defaults to 100, PR #43479); older 2.x
+		// accept page_offset/page_limit but return everything at once. Both are handled by paging
+		// through total_entries: an unpaged answer is complete after its first page.
 		const lists = await mapLimit(batches, this.concurrency, async (body) => {
-			if (v === 'v1') {
-				// Airflow 2: no paging on this endpoint; one call returns everything that matches
-				const data = await this.call<{ task_instances: RawTaskInstance[] }>({ method: 'POST', path, body, idempotent: true });
-				return data.task_instances;
-			}
 			return this.pageAll(async (offset, limit) => {
 				const data = await this.call<{ task_instances: RawTaskInstance[]; total_entries: number }>({
 					method: 'POST',
@@ -310,27 +389,52 @@ export class AirflowClient {
 		const maxPages = o.maxPages ?? 200;
 		const mapIndex = o.mapIndex !== undefined && o.mapIndex >= 0 ? o.mapIndex : undefined;
 		let pages = 0;
-		if (v === 'v2' && o.ndjson) {
-			const text = await this.call<string>({ method: 'GET', path, accept: 'application/x-ndjson', query: { map_index: mapIndex } });
-			buffer.append(textFromNdjson(String(text)));
-			pages = 1;
-		} else if (v === 'v1' && o.plainText) {
-			const text = await this.call<string>({ method: 'GET', path, accept: 'text/plain', query: { full_content: true, map_index: mapIndex } });
-			buffer.append(String(text));
-			pages = 1;
-		} else {
-			let token: string | undefined;
-			for (;;) {
-				const data = await this.call<{ content: unknown; continuation_token?: string | null }>({ method: 'GET', path, query: { token, map_index: mapIndex } });
-				pages++;
-				const text = v === 'v1' ? textFromPythonRepr(String(data.content ?? '')) : textFromStructured(data.content);
-				// v1 pages continue the same text; v2 pages are whole lines
-				buffer.append(v === 'v1' || !text ? text : text + '\n');
-				const next = data.continuation_token ?? undefined;
-				const done = !next || next === token || !text || (v === 'v1' && tokenSaysEndOfLog(next) !== false) || pages >= maxPages;
-				if (done) break;
-				token = next;
+		const notFound = (e: unknown): unknown => {
+			if (e instanceof AirflowApiError && e.status === 404) {
+				return new AirflowApiError({
+					status: 404,
+					airflowMessage: `${e.airflowMessage} (dag ${JSON.stringify(dagId)}, run ${JSON.stringify(runId)}, task ${JSON.stringify(taskId)}, try ${tryNumber}${mapIndex !== undefined ? `, map index ${mapIndex}` : ''})`,
+					hint: 'Check the ids and the try number: take them from a task item of this run (tryNumber is the try that ran; a task that never ran has no log).',
+					kind: e.kind,
+					request: e.request,
+					attempts: e.attempts,
+				});
 			}
+			return e;
+		};
+		try {
+			if (v === 'v2' && o.ndjson) {
+				// ndjson carries the continuation token in the Airflow-Continuation-Token header, absent at the end
+				let token: string | undefined;
+				for (;;) {
+					const reply = await this.transport.request<string>({ method: 'GET', path, accept: 'application/x-ndjson', query: { map_index: mapIndex, token } });
+					pages++;
+					const text = textFromNdjson(String(reply.data ?? ''));
+					buffer.append(text ? text + '\n' : '');
+					const next = reply.headers['airflow-continuation-token'] || undefined;
+					if (!next || next === token || !text || pages >= maxPages) break;
+					token = next;
+				}
+			} else if (v === 'v1' && o.plainText) {
+				const text = await this.call<string>({ method: 'GET', path, accept: 'text/plain', query: { full_content: true, map_index: mapIndex } });
+				buffer.append(String(text));
+				pages = 1;
+			} else {
+				let token: string | undefined;
+				for (;;) {
+					const data = await this.call<{ content: unknown; continuation_token?: string | null }>({ method: 'GET', path, query: { token, map_index: mapIndex } });
+					pages++;
+					const text = v === 'v1' ? textFromPythonRepr(String(data.content ?? '')) : textFromStructured(data.content);
+					// v1 pages continue the same text; v2 pages are whole lines
+					buffer.append(v === 'v1' || !text ? text : text + '\n');
+					const next = data.continuation_token ?? undefined;
+					const done = !next || next === token || !text || (v === 'v1' && tokenSaysEndOfLog(next) !== false) || pages >= maxPages;
+					if (done) break;
+					token = next;
+				}
+			}
+		} catch (e) {
+			throw notFound(e);
 		}
 		const text = buffer.text();
 		return {
@@ -379,6 +483,15 @@ export class AirflowClient {
 		requireId('dagId', dagId);
 		requireId('runId', runId);
 		const v = await this.version();
+		if (!(await this.v1Has(V1_FLOORS.clearByRun))) {
+			throw tooOld(
+				(await this.airflowRelease()) ?? '?',
+				V1_FLOORS.clearByRun,
+				'"Clear Failed Tasks" (clearTaskInstances with dag_run_id and include_downstream)',
+				`Upgrade Airflow to ${V1_FLOORS.clearByRun} or later, or clear the run in the Airflow UI.`,
+				`POST /api/v1/dags/${enc(dagId)}/clearTaskInstances`,
+			);
+		}
 		const body = { dry_run: dryRun, only_failed: true, dag_run_id: runId, reset_dag_runs: true, include_downstream: true };
 		const data = await this.call<{ task_instances: RawTaskInstance[] }>({ method: 'POST', path: this.api(v, `/dags/${enc(dagId)}/clearTaskInstances`), body, idempotent: false });
 		return data.task_instances.map((t) => taskToItem({ ...t, dag_run_id: t.dag_run_id ?? runId }, v, this.uiBase));

@@ -10,7 +10,7 @@ import type { AuthConfig, ClientOptions } from './types';
 import { sleep } from '../shared/sleep';
 import { isRetryableNetworkCode, isRetryableStatus, nextDelay, parseRetryAfter } from './retry';
 
-export type ErrorKind = 'http' | 'network' | 'timeout' | 'html' | 'json' | 'auth';
+export type ErrorKind = 'http' | 'network' | 'timeout' | 'html' | 'json' | 'auth' | 'version' | 'config';
 
 /** An Airflow request that failed, with Airflow's message and what the user can do about it. */
 export class AirflowApiError extends Error {
@@ -52,6 +52,8 @@ export interface Reply<T> {
 	status: number;
 	data: T;
 	contentType: string;
+	/** response headers, lower-case names */
+	headers: Record<string, string>;
 }
 
 /** Airflow 2 problem+json `title: detail`, Airflow 3 `{detail}` (string or validation list). */
@@ -63,8 +65,9 @@ export function airflowMessageOf(body: unknown): string | undefined {
 			.map((d: { msg?: unknown; loc?: unknown }) => `${Array.isArray(d.loc) ? d.loc.join('.') + ': ' : ''}${String(d.msg ?? JSON.stringify(d))}`)
 			.join('; ');
 	}
-	const detail = typeof b.detail === 'string' ? b.detail : b.detail !== undefined ? JSON.stringify(b.detail) : undefined;
-	const title = typeof b.title === 'string' ? b.title : undefined;
+	// Airflow 2 sends `detail: null` for some errors (e.g. 404 "TaskInstance not found"): no detail then
+	const detail = typeof b.detail === 'string' ? b.detail || undefined : b.detail !== undefined && b.detail !== null ? JSON.stringify(b.detail) : undefined;
+	const title = typeof b.title === 'string' && b.title ? b.title : undefined;
 	if (title && detail) return `${title}: ${detail}`;
 	return detail ?? title;
 }
@@ -124,11 +127,16 @@ export class AirflowTransport {
 	private token: Promise<string> | null = null;
 	/** requests sent, for benchmarks and tests */
 	requestCount = 0;
+	/**
+	 * Airflow's clock minus ours, from the Date header of the latest answer (ms; whole seconds,
+	 * as HTTP dates have). null until an answer with a Date header arrived.
+	 */
+	serverClockOffsetMs: number | null = null;
 	version: string | null = null;
 
 	constructor(options: ClientOptions) {
 		this.baseUrl = normaliseBaseUrl(options.baseUrl);
-		this.auth = options.auth;
+		this.auth = checkAuth(options.auth);
 		this.budgetMs = options.retryBudgetMs ?? 60_000;
 		this.sleep = options.sleep ?? sleep;
 		const sockets = Math.max(2, options.concurrency ?? 8);
@@ -156,6 +164,9 @@ export class AirflowTransport {
 			let retryAfterMs: number | undefined;
 			try {
 				const res = await this.send(spec);
+				const date = Date.parse(headerOf(res, 'date') ?? '');
+				// an HTTP date has whole seconds: the server's clock was up to 1 s later than it says
+				if (Number.isFinite(date)) this.serverClockOffsetMs = date - Date.now();
 				if (res.status === 401 && this.auth.kind === 'token' && !spec.anonymous && !renewed) {
 					// token expired: fetch a new one and repeat once; a 401 means nothing was done, so
 					// this is safe for writes too
@@ -228,7 +239,12 @@ export class AirflowTransport {
 			const message = airflowMessageOf(body) ?? (text.slice(0, 200) || `HTTP ${res.status}`);
 			return new AirflowApiError({ status: res.status, airflowMessage: message, hint: hintForStatus(res.status, this.auth.kind, this.version), kind: res.status === 401 ? 'auth' : 'http', request: label, attempts });
 		}
-		return { status: res.status, data: body as T, contentType };
+		return { status: res.status, data: body as T, contentType, headers: headersOf(res) };
+	}
+
+	/** Our clock turned into Airflow's (Date header of the latest answer); our own clock when unknown. */
+	serverNow(localMs = Date.now()): number {
+		return localMs + (this.serverClockOffsetMs ?? 0);
 	}
 
 	private async authHeaders(): Promise<Record<string, string>> {
@@ -260,6 +276,30 @@ export class AirflowTransport {
 		(this.http.defaults.httpAgent as http.Agent | undefined)?.destroy();
 		(this.http.defaults.httpsAgent as https.Agent | undefined)?.destroy();
 	}
+}
+
+const AUTH_KINDS = ['none', 'basic', 'bearer', 'token'];
+
+/** Refuses an authentication scheme the client does not know, naming it and the choices. */
+function checkAuth(auth: AuthConfig): AuthConfig {
+	const kind = (auth as { kind?: unknown } | undefined)?.kind;
+	if (typeof kind !== 'string' || !AUTH_KINDS.includes(kind)) {
+		throw new AirflowApiError({
+			status: null,
+			airflowMessage: `authentication ${JSON.stringify(kind ?? null)} is not a scheme this node knows`,
+			hint: 'In the Airflow credential choose "Username/Password (Airflow 2 Basic Auth)", "Username/Password (Airflow 3 Token)", "Bearer Token" or "None".',
+			kind: 'config',
+			request: 'configuration',
+			attempts: 0,
+		});
+	}
+	return auth;
+}
+
+function headersOf(res: AxiosResponse): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [k, v] of Object.entries((res.headers ?? {}) as Record<string, unknown>)) if (v !== undefined && v !== null) out[k.toLowerCase()] = String(v);
+	return out;
 }
 
 function headerOf(res: AxiosResponse, name: string): string | undefined {

@@ -3,18 +3,23 @@
  * small state kept in the workflow's static data.
  *
  * Airflow's run objects carry no updated_at, so the state keeps (a) `since`, the time the previous
- * fetch started, and (b) the fingerprints of runs seen in the last `overlap` so the re-read
- * overlap (which absorbs clock skew between n8n and Airflow) does not emit them twice. `since`
- * only moves forward and only to a fetch start, so when two executions overlap a change is at
- * worst reported twice, never lost.
+ * fetch started on Airflow's own clock (the Date header of its answers: updated_at is written by
+ * the scheduler's clock, so n8n's clock must not be compared with it), and (b) the fingerprints
+ * (state, start, end) of runs seen lately so the re-read overlap does not emit them twice. A run
+ * stays "seen" as long as it keeps coming back (running runs do: every scheduler pass bumps their
+ * updated_at), and is forgotten one overlap after it was last returned. `since` only moves forward
+ * and only to a fetch start, so when two executions overlap a change is at worst reported twice,
+ * never lost.
  */
 import type { RunItem } from '../shared/items';
 
 export interface WatermarkState {
 	/** ISO instant: start of the last completed fetch */
 	since: string;
-	/** run key → [fingerprint, seenAt ms] */
+	/** run key → [fingerprint, last seen at ms] */
 	seen: Record<string, [string, number]>;
+	/** 'server': `since` is on Airflow's clock (states written before this field used n8n's clock) */
+	clock?: 'server';
 }
 
 export const DEFAULT_OVERLAP_MS = 5 * 60_000;
@@ -23,7 +28,7 @@ export function runKey(run: Pick<RunItem, 'pipeline' | 'runId'>): string {
 	return `${run.pipeline}\u0000${run.runId}`;
 }
 
-/** What makes a run "changed": its state and its end. */
+/** What makes a run "changed": its state, start and end (never updated_at, which every scheduler pass bumps). */
 export function runFingerprint(run: Pick<RunItem, 'state' | 'endedAt' | 'startedAt'>): string {
 	return `${run.state ?? ''}|${run.startedAt ?? ''}|${run.endedAt ?? ''}`;
 }
@@ -39,7 +44,7 @@ export function readWatermark(value: unknown): WatermarkState | null {
 			if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number') seen[k] = [e[0], e[1]];
 		}
 	}
-	return { since: v.since, seen };
+	return { since: v.since, seen, ...(v.clock === 'server' ? { clock: 'server' as const } : {}) };
 }
 
 /** The `updated_at_gte` to ask Airflow for: the previous fetch start minus the overlap, or the initial window. */
@@ -49,27 +54,32 @@ export function changedSince(state: WatermarkState | null, initialFrom: string, 
 }
 
 /**
- * The runs to emit (new, or different from what was seen in the overlap) and the next state.
- * `fetchStartedAt` is when the fetch began (ms).
+ * The runs to emit (new, or different from what was seen lately) and the next state.
+ * `fetchStartedAt` is when the fetch began (ms), on Airflow's clock when it is known
+ * (`serverClock`), else on ours.
  */
 export function applyChanges(
 	state: WatermarkState | null,
 	runs: readonly RunItem[],
 	fetchStartedAt: number,
 	overlapMs = DEFAULT_OVERLAP_MS,
+	serverClock = false,
 ): { changed: RunItem[]; next: WatermarkState } {
 	const seen: WatermarkState['seen'] = { ...(state?.seen ?? {}) };
 	const changed: RunItem[] = [];
 	for (const run of runs) {
 		const key = runKey(run);
 		const fp = runFingerprint(run);
-		if (seen[key]?.[0] === fp) continue;
-		changed.push(run);
+		const unchanged = seen[key]?.[0] === fp;
+		// last seen, not first seen: a run that keeps coming back is never forgotten and re-emitted
 		seen[key] = [fp, fetchStartedAt];
+		if (!unchanged) changed.push(run);
 	}
-	const previous = state ? Date.parse(state.since) : -Infinity;
+	// a `since` on the other clock is not compared with this one (it may be ahead of Airflow's)
+	const sameClock = !!state && (state.clock === 'server') === serverClock;
+	const previous = state && sameClock ? Date.parse(state.since) : -Infinity;
 	const since = Math.max(previous, fetchStartedAt);
 	const keepAfter = since - overlapMs - 60_000;
 	for (const [k, [, at]] of Object.entries(seen)) if (at < keepAfter) delete seen[k];
-	return { changed, next: { since: new Date(since).toISOString(), seen } };
+	return { changed, next: { since: new Date(since).toISOString(), seen, ...(serverClock ? { clock: 'server' as const } : {}) } };
 }

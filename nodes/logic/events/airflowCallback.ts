@@ -3,7 +3,10 @@
  * Airflow 2 and a BaseNotifier for Airflow 3) POSTs to the collector, checked field by field
  * and turned into a PipelineEvent. Field names follow Airflow's own (task_instance.dag_id,
  * run_id, task_id, try_number, map_index, state, start_date, end_date, log_url; the run's
- * logical_date; the context's exception).
+ * logical_date; the context's exception). A DAG-level on_failure_callback (`level: "dag"`) is a
+ * run-level event: no task and no try, whatever task fields came along (Airflow 2 hands such a
+ * callback the context of an arbitrary task of the run); its link is the run's grid_url and its
+ * message the reason.
  */
 import { InputError } from '../shared/errors';
 import { parseInstant } from '../shared/time';
@@ -111,6 +114,12 @@ function instantOf(value: unknown, field: string): string | null {
 	return dt ? dt.toUTC().toISO() : null;
 }
 
+function levelOf(value: unknown): 'task' | 'dag' {
+	if (value === undefined || value === null || value === '') return 'task';
+	if (value === 'task' || value === 'dag') return value;
+	throw new InputError('level', value, 'is not "task" or "dag"', 'Send "task" from a task callback, "dag" from a DAG-level on_failure_callback (workflows/airflow_callback.py does), or leave level out.');
+}
+
 function kindOf(event: string | null, state: string | null): EventKind {
 	if (event !== null) {
 		const kind = EVENT_KINDS[event.toLowerCase()];
@@ -140,16 +149,21 @@ export function eventFromAirflowCallback(body: unknown, options: AirflowCallback
 	const b = requireObjectBody(body, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 	const pipeline = airflowId(b.dag_id, 'dag_id', 'context["dag"].dag_id');
 	const runId = requireText(b.run_id, 'run_id', AIRFLOW_ID_MAX, 'Send context["run_id"] (dag_run.run_id), e.g. "scheduled__2026-11-22T00:00:00+00:00".');
-	const taskId = b.task_id === undefined || b.task_id === null || b.task_id === '' ? null : airflowId(b.task_id, 'task_id', 'task_instance.task_id');
-	const tryNumber = tryNumberOf(b.try_number);
-	const mapIndex = mapIndexOf(b.map_index);
+	const runLevel = levelOf(b.level) === 'dag';
+	// a DAG-level callback's task fields (if any) belong to an arbitrary task of the run: not the failure
+	const taskId = runLevel || b.task_id === undefined || b.task_id === null || b.task_id === '' ? null : airflowId(b.task_id, 'task_id', 'task_instance.task_id');
+	const tryNumber = runLevel ? null : tryNumberOf(b.try_number);
+	const mapIndex = runLevel ? null : mapIndexOf(b.map_index);
 	const state = optionalText(b.state, 'state', 50);
 	const event = optionalText(b.event, 'event', 50);
 	const kind = kindOf(event, state);
 	const startedAt = instantOf(b.start_date, 'start_date');
 	const endedAt = instantOf(b.end_date, 'end_date');
-	const message = optionalLongText(b.exception, 'exception', MESSAGE_MAX, `Cut the exception text to ${MESSAGE_MAX} characters (the callback keeps the last 8 KB).`);
-	const logUrl = optionalHttpUrl(b.log_url, 'log_url');
+	const message =
+		optionalLongText(b.exception, 'exception', MESSAGE_MAX, `Cut the exception text to ${MESSAGE_MAX} characters (the callback keeps the last 8 KB).`) ||
+		(optionalText(b.reason, 'reason', 1000) ?? '');
+	const logUrl = runLevel ? null : optionalHttpUrl(b.log_url, 'log_url');
+	const gridUrl = optionalHttpUrl(b.grid_url, 'grid_url');
 	return {
 		source: 'airflow',
 		pipeline,
@@ -162,7 +176,7 @@ export function eventFromAirflowCallback(body: unknown, options: AirflowCallback
 		endedAt,
 		durationSec: durationOf(startedAt, endedAt),
 		runType: optionalText(b.run_type, 'run_type', 50),
-		url: logUrl ?? '',
+		url: logUrl ?? gridUrl ?? '',
 		eventKey: eventKeyOf({ source: 'airflow', pipeline, runId, taskId: taskKey(taskId, mapIndex), tryNumber }),
 		kind,
 		message,

@@ -9,9 +9,17 @@
  *   await sim.stop();
  *
  * Behaviour copied from the real servers: Airflow 2 GET lists cap `limit` at maximum_page_limit
- * (100) silently, its batch run list does not cap `page_limit`, its batch task-instance list has
- * no paging; Airflow 3 GET lists default to 50 items; errors are problem+json (v1) or
- * `{"detail": ...}` (v2, 422 for validation); Airflow 3 hands out JWTs at `POST /auth/token`.
+ * (100) silently, its batch run list does not cap `page_limit`, its batch task-instance list
+ * pages with page_offset/page_limit (default 100) from 2.10.3 (PR #43479) and returns everything
+ * before; Airflow 2 refuses query parameters and body fields its release does not have with 400
+ * (updated_at_* from 2.6.0, dag_run_ids/task_ids of the task-instance batch from 2.7.1, clear by
+ * dag_run_id/include_* from 2.4.0), as `airflowVersion` says; a v1 log of an unknown try is 404
+ * with `detail: null`; Airflow 3 GET lists default to 50 items; its ndjson logs carry the
+ * continuation token in the Airflow-Continuation-Token header (absent at the end of the log);
+ * errors are problem+json (v1) or `{"detail": ...}` (v2, 422 for validation); Airflow 3 hands out
+ * JWTs at `POST /auth/token`. Every scheduler pass bumps a running run's updated_at, so a running
+ * run always matches updated_at_gte up to "now". The server's clock may be skewed
+ * (`clockSkewMs`): its Date header, updated_at and triggered runs use it.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -62,8 +70,10 @@ export interface SimulatorOptions extends Partial<WorldOptions> {
 	logChunkChars?: number;
 	/** v2: records per log page (default: whole log) */
 	logChunkRecords?: number;
-	/** reported by /version */
+	/** reported by /version, and (v1) the release whose parameters and paging are served (default 2.10.5 / 3.2.1) */
 	airflowVersion?: string;
+	/** the server's clock minus the real one (default 0) */
+	clockSkewMs?: number;
 }
 
 export interface RequestRecord {
@@ -84,6 +94,8 @@ export interface Simulator {
 	/** invalidates every token issued so far (the next call with one gets 401) */
 	expireTokens(): void;
 	resetCounters(): void;
+	/** the server's clock (ms) */
+	now(): number;
 	stop(): Promise<void>;
 }
 
@@ -93,10 +105,10 @@ class HttpError extends Error {
 	constructor(
 		readonly status: number,
 		readonly title: string,
-		readonly detail: string,
+		readonly detail: string | null,
 		readonly kind = 'NotFound',
 	) {
-		super(detail);
+		super(detail ?? title);
 	}
 }
 
@@ -109,8 +121,24 @@ function parseDate(value: unknown): number | null {
 	return Number.isNaN(t) ? null : t;
 }
 
+/** Airflow 2 releases as numbers, for the parameter floors. */
+function release(text: string): number {
+	const [a, b, c] = text.split(/[^\d]+/).map(Number);
+	return (a || 0) * 1_000_000 + (b || 0) * 1000 + (c || 0);
+}
+
+/** Airflow 2 parameters and body fields by the release that introduced them (older releases answer 400). */
+const V1_PARAM_FLOORS: { where: 'query' | 'body'; path: RegExp; names: string[]; since: string }[] = [
+	{ where: 'query', path: /\/dagRuns$|\/taskInstances$/, names: ['updated_at_gte', 'updated_at_lte'], since: '2.6.0' },
+	{ where: 'body', path: /\/dagRuns\/~\/taskInstances\/list$/, names: ['dag_run_ids', 'task_ids'], since: '2.7.1' },
+	{ where: 'body', path: /\/clearTaskInstances$/, names: ['dag_run_id', 'include_upstream', 'include_downstream', 'include_future', 'include_past'], since: '2.4.0' },
+];
+
 export async function start(options: SimulatorOptions): Promise<Simulator> {
 	const version = options.version;
+	const airflowVersion = options.airflowVersion ?? (version === 'v1' ? '2.10.5' : '3.2.1');
+	const skew = options.clockSkewMs ?? 0;
+	const serverNow = (): number => Date.now() + skew;
 	const world = new World({
 		dags: options.dags ?? 20,
 		runsPerDag: options.runsPerDag ?? 24,
@@ -119,6 +147,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 		spanMs: options.spanMs,
 		failureRate: options.failureRate,
 		logNoiseLines: options.logNoiseLines,
+		tasksPerDag: options.tasksPerDag,
 	});
 	const validator = specValidator(version);
 	const auth: Required<AuthOptions> = {
@@ -365,7 +394,8 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 			if (ids && !ids.has(r.dagId)) return false;
 			if (states && !states.has(r.state)) return false;
 			for (const range of f.ranges) {
-				const v = r[range.field] as number | null;
+				// every scheduler pass writes last_scheduling_decision, bumping a running run's updated_at
+				const v = range.field === 'updatedAt' && r.state === 'running' ? serverNow() : (r[range.field] as number | null);
 				if (range.gte == null && range.gt == null && range.lte == null && range.lt == null) continue;
 				if (v === null) return false;
 				if (range.gte != null && v < range.gte) return false;
@@ -408,7 +438,8 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 		const run = findRun(dagId, runId);
 		const task = world.tasks(run).find((t) => t.taskId === taskId);
 		if (!task || tryNumber < 1 || tryNumber > Math.max(task.tryNumber, 0)) {
-			throw new HttpError(404, 'TaskInstance not found', version === 'v1' ? 'Task instance did not exist in the DB' : 'TaskInstance not found');
+			// Airflow 2 raises NotFound(title="TaskInstance not found"): the problem's detail is null
+			throw new HttpError(404, 'TaskInstance not found', version === 'v1' ? null : 'TaskInstance not found');
 		}
 		return { records: world.logRecords(run, task, tryNumber), task };
 	};
@@ -426,7 +457,8 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 	};
 
 	// ---- routing ------------------------------------------------------------------------------
-	type Reply = { status: number; body: unknown; type?: string; headers?: Record<string, string> };
+	/** `unspecified`: real Airflow sends this although its spec does not allow it (not validated) */
+	type Reply = { status: number; body: unknown; type?: string; headers?: Record<string, string>; unspecified?: boolean };
 
 	/** GET /dags filters, shared by both versions (the stale/active flag differs by name). */
 	const dagsMatching = (q: URLSearchParams, activeParam: 'only_active' | 'exclude_stale'): SimDag[] => {
@@ -463,8 +495,16 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 			const hb = iso(Date.now() - 3000);
 			return { status: 200, body: { metadatabase: { status: 'healthy' }, scheduler: { status: 'healthy', latest_scheduler_heartbeat: hb }, triggerer: { status: 'healthy', latest_triggerer_heartbeat: hb }, dag_processor: { status: null, latest_dag_processor_heartbeat: null } } };
 		}
-		if (method === 'GET' && p === `${b}/version`) return { status: 200, body: { version: options.airflowVersion ?? '2.10.5', git_version: null } };
+		if (method === 'GET' && p === `${b}/version`) return { status: 200, body: { version: airflowVersion, git_version: null } };
 		authenticate(currentReq!);
+		for (const floor of V1_PARAM_FLOORS) {
+			if (!floor.path.test(p) || release(airflowVersion) >= release(floor.since)) continue;
+			const sent = floor.names.filter((n) => (floor.where === 'query' ? q.has(n) : n in body));
+			if (!sent.length) continue;
+			// connexion's strict validation (query) and marshmallow's RAISE on unknown fields (body)
+			if (floor.where === 'query') throw new HttpError(400, 'Bad Request', `Extra query parameter(s) ${sent.join(', ')} not in spec`, 'BadRequest');
+			throw new HttpError(400, 'Bad Request', `{${sent.map((n) => `'${n}': ['Unknown field.']`).join(', ')}}`, 'BadRequest');
+		}
 		if (method === 'GET' && p === `${b}/dags`) {
 			const dags = dagsMatching(q, 'only_active');
 			const offset = Number(q.get('offset') ?? 0);
@@ -498,8 +538,10 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 		}
 		if (method === 'POST' && p === `${b}/dags/~/dagRuns/~/taskInstances/list`) {
 			const out = tasksMatching(body.dag_ids as string[] | undefined, body.dag_run_ids as string[] | undefined, body.state as string[] | undefined, body.task_ids as string[] | undefined);
-			// no paging at all on this endpoint in Airflow 2
-			return { status: 200, body: { task_instances: out.map(([r, t]) => taskV1(r, t)), total_entries: out.length } };
+			// page_offset/page_limit were in the form schema all along but applied only from 2.10.3
+			// (PR #43479), with page_limit defaulting to 100 and no maximum_page_limit cap
+			const paged = release(airflowVersion) >= release('2.10.3') ? pageOf(out, Number(body.page_offset ?? 0), Number(body.page_limit ?? 100)) : out;
+			return { status: 200, body: { task_instances: paged.map(([r, t]) => taskV1(r, t)), total_entries: out.length } };
 		}
 		if (method === 'GET' && (m = /^\/api\/v1\/dags\/([^/]+)\/dagRuns\/([^/]+)\/taskInstances\/([^/]+)\/logs\/(\d+)$/.exec(p))) {
 			const { records, task } = logFor(dec(m[1]), dec(m[2]), dec(m[3]), Number(m[4]));
@@ -536,7 +578,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 			const hb = isoV2(Date.now() - 3000);
 			return { status: 200, body: { metadatabase: { status: 'healthy' }, scheduler: { status: 'healthy', latest_scheduler_heartbeat: hb }, triggerer: { status: 'healthy', latest_triggerer_heartbeat: hb }, dag_processor: { status: 'healthy', latest_dag_processor_heartbeat: hb } } };
 		}
-		if (method === 'GET' && p === '/api/v2/version') return { status: 200, body: { version: options.airflowVersion ?? '3.2.1', git_version: null } };
+		if (method === 'GET' && p === '/api/v2/version') return { status: 200, body: { version: airflowVersion, git_version: null } };
 		if (!p.startsWith('/api/v2/')) throw new HttpError(404, 'Not Found', 'Not Found');
 		authenticate(currentReq!);
 		if (method === 'GET' && p === '/api/v2/dags') {
@@ -583,10 +625,15 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 				{ event: '::endgroup::' },
 				...records.map((r) => ({ ...r, timestamp: isoV2(r.timestamp) })),
 			];
-			if (accept.includes('application/x-ndjson')) {
-				return { status: 200, body: all.map((r) => JSON.stringify(r)).join('\n') + '\n', type: 'application/x-ndjson' };
-			}
 			const meta = decodeToken(q.get('token'));
+			if (accept.includes('application/x-ndjson')) {
+				// the token goes in the Airflow-Continuation-Token header, left out at the end of the log
+				const from = Number(meta.log_pos ?? 0);
+				const part = all.slice(from, options.logChunkRecords ? from + options.logChunkRecords : all.length);
+				const end = from + part.length >= all.length;
+				const headers: Record<string, string> = end ? {} : { 'Airflow-Continuation-Token': encodeToken({ end_of_log: false, log_pos: from + part.length }) };
+				return { status: 200, body: part.map((r) => JSON.stringify(r)).join('\n') + '\n', type: 'application/x-ndjson', headers };
+			}
 			const pos = Number(meta.log_pos ?? 0);
 			const size = q.get('full_content') === 'true' || !options.logChunkRecords ? all.length : options.logChunkRecords;
 			const chunk = all.slice(pos, pos + size);
@@ -617,7 +664,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 	};
 	const trigger = (dagId: string, body: Record<string, unknown>): SimRun => {
 		findDag(dagId);
-		const now = Date.now();
+		const now = serverNow();
 		const logical = parseDate(body.logical_date) ?? now;
 		const runId = (body.dag_run_id as string | undefined) ?? `manual__${new Date(now).toISOString().replace('Z', '+00:00')}`;
 		if (world.run(dagId, runId)) throw new HttpError(409, 'Conflict', version === 'v1' ? `DAGRun with DAG ID: '${dagId}' and DAGRun ID: '${runId}' already exists` : `DAG Run with run_id: \`${runId}\` already exists`, 'AlreadyExists');
@@ -636,7 +683,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 			for (const run of new Set(out.map(([r]) => r))) {
 				run.state = 'queued';
 				run.clears++;
-				run.updatedAt = Date.now();
+				run.updatedAt = serverNow();
 				run.endDate = null;
 			}
 		}
@@ -648,15 +695,16 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 	const send = (res: http.ServerResponse, method: string, path: string, reply: Reply, validate: boolean): void => {
 		const type = reply.type ?? (reply.status >= 400 && version === 'v1' ? 'application/problem+json' : 'application/json');
 		const text = typeof reply.body === 'string' && (!type.includes('json') || type.includes('ndjson')) ? reply.body : JSON.stringify(reply.body);
-		if (validate && path !== '/auth/token') {
+		if (validate && path !== '/auth/token' && !reply.unspecified) {
 			const ctype = reply.status >= 400 && version === 'v1' ? 'application/json' : type;
 			for (const v of validator.checkResponse(method, path, reply.status, ctype, type.includes('ndjson') ? text : reply.body)) violations.push(v);
 		}
-		res.writeHead(reply.status, { 'content-type': type, ...(reply.headers ?? {}) });
+		res.writeHead(reply.status, { 'content-type': type, date: new Date(serverNow()).toUTCString(), ...(reply.headers ?? {}) });
 		res.end(text);
 	};
 	const errorReply = (e: HttpError): Reply => {
-		if (version === 'v1') return { status: e.status, body: { type: V1_ERROR_BASE + e.kind, title: e.title, status: e.status, detail: e.detail } };
+		// the v1 spec types detail as a string, yet Airflow 2 sends null when it has none
+		if (version === 'v1') return { status: e.status, body: { type: V1_ERROR_BASE + e.kind, title: e.title, status: e.status, detail: e.detail }, unspecified: e.detail === null };
 		if (e.status === 422) return { status: 422, body: { detail: [{ type: 'missing', loc: ['body'], msg: e.detail, input: null }] } };
 		return { status: e.status, body: { detail: e.detail } };
 	};
@@ -697,7 +745,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 				if (fault?.kind === 'html') {
 					const status = fault.status ?? 502;
 					record.status = status;
-					res.writeHead(status, { 'content-type': 'text/html' });
+					res.writeHead(status, { 'content-type': 'text/html', date: new Date(serverNow()).toUTCString() });
 					res.end(`<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n`);
 					return;
 				}
@@ -726,7 +774,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 					if (version === 'v1' && !path.startsWith('/api/v1/')) {
 						// Flask answers unknown URLs with an HTML page
 						record.status = 404;
-						res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+						res.writeHead(404, { 'content-type': 'text/html; charset=utf-8', date: new Date(serverNow()).toUTCString() });
 						res.end('<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>\n');
 						return;
 					}
@@ -740,7 +788,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 				record.status = reply.status;
 				if (fault?.kind === 'truncated' && reply.status < 300) {
 					const text = JSON.stringify(reply.body);
-					res.writeHead(200, { 'content-type': 'application/json' });
+					res.writeHead(200, { 'content-type': 'application/json', date: new Date(serverNow()).toUTCString() });
 					res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
 					return;
 				}
@@ -776,6 +824,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 			count = 0;
 			requests.length = 0;
 		},
+		now: serverNow,
 		stop: () =>
 			new Promise<void>((resolve) => {
 				for (const s of sockets) s.destroy();

@@ -96,6 +96,8 @@ export interface WorldOptions {
 	failureRate?: number;
 	/** INFO lines before the interesting part of a log, to make long logs (default 40) */
 	logNoiseLines?: number;
+	/** every DAG gets this many tasks (task_000 ...) instead of one of the small task sets */
+	tasksPerDag?: number;
 }
 
 export class World {
@@ -103,7 +105,7 @@ export class World {
 	readonly dagIndex = new Map<string, SimDag>();
 	readonly runs: SimRun[] = [];
 	readonly runIndex = new Map<string, SimRun>();
-	readonly options: Required<WorldOptions>;
+	readonly options: Required<Omit<WorldOptions, 'tasksPerDag'>> & Pick<WorldOptions, 'tasksPerDag'>;
 	private nextId = 1;
 	private readonly rand: () => number;
 
@@ -116,6 +118,7 @@ export class World {
 			spanMs: options.spanMs ?? 24 * 3600_000,
 			failureRate: options.failureRate ?? 0.06,
 			logNoiseLines: options.logNoiseLines ?? 40,
+			tasksPerDag: options.tasksPerDag,
 		};
 		this.rand = prng(this.options.seed);
 		this.generate();
@@ -129,7 +132,9 @@ export class World {
 			const domain = DOMAINS[d % DOMAINS.length];
 			const verb = VERBS[Math.floor(r() * VERBS.length)];
 			const dagId = `${domain}_${verb}_${String(d).padStart(width, '0')}`;
-			const tasks = TASK_SETS[Math.floor(r() * TASK_SETS.length)];
+			const set = TASK_SETS[Math.floor(r() * TASK_SETS.length)];
+			const wide = this.options.tasksPerDag;
+			const tasks = wide ? Array.from({ length: wide }, (_, i) => `task_${String(i).padStart(3, '0')}`) : set;
 			const dag: SimDag = {
 				dagId,
 				tags: [domain, r() < 0.5 ? 'tier1' : 'tier2', ...(r() < 0.2 ? ['pii'] : [])],

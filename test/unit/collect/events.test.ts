@@ -30,7 +30,7 @@ describe('Airflow callback body', () => {
 		});
 		expect(e.durationSec).toBeCloseTo(161.531, 2);
 		expect(e.message).toContain('UndefinedTable');
-		expect(e.logUrl).toMatch(/^http:\/\/airflow\.example\.com:8080\/log\?/);
+		expect(e.logUrl).toMatch(/^http:\/\/airflow\.example\.com:8080\/dags\/sales_daily_load\/grid\?dag_run_id=.*&task_id=load_orders&tab=logs$/);
 		expect(e.url).toBe(e.logUrl);
 	});
 
@@ -101,13 +101,65 @@ describe('Airflow callback body', () => {
 	});
 });
 
+describe('DAG-level callbacks (issue 13, item 9)', () => {
+	const dagLevel = {
+		source: 'airflow',
+		event: 'failure',
+		level: 'dag',
+		dag_id: 'crm_sync',
+		run_id: 'scheduled__2026-11-22T00:00:00+00:00',
+		task_id: null,
+		try_number: null,
+		map_index: -1,
+		state: 'failed',
+		exception: 'task_failure',
+		reason: 'task_failure',
+		log_url: null,
+		grid_url: 'https://airflow.example.com/dags/crm_sync/runs/scheduled__2026-11-22T00%3A00%3A00%2B00%3A00',
+	};
+
+	it('an Airflow 3.0 DAG-level payload (dag, run_id, reason only) is a run-level event linking the run', () => {
+		const e = eventFromAirflowCallback(dagLevel, JSON_CT);
+		expect(e).toMatchObject({
+			pipeline: 'crm_sync',
+			kind: 'failure',
+			state: 'failed',
+			message: 'task_failure',
+			url: dagLevel.grid_url,
+			eventKey: 'airflow|crm_sync|scheduled__2026-11-22T00:00:00+00:00|-|-',
+		});
+		expect(e.taskId).toBeUndefined();
+		expect(e.tryNumber).toBeUndefined();
+	});
+
+	it('an Airflow 2 DAG-level payload carrying an arbitrary task of the run is still about the run', () => {
+		const e = eventFromAirflowCallback({ ...dagLevel, task_id: 'notify', try_number: 1, map_index: 2, log_url: 'http://airflow.example.com/dags/crm_sync/grid?task_id=notify' }, JSON_CT);
+		expect(e.taskId).toBeUndefined();
+		expect(e.tryNumber).toBeUndefined();
+		expect(e.eventKey).toBe('airflow|crm_sync|scheduled__2026-11-22T00:00:00+00:00|-|-');
+		expect(e.url).toBe(dagLevel.grid_url);
+		// without an exception the reason is the message
+		expect(eventFromAirflowCallback({ ...dagLevel, exception: null, reason: 'timed_out' }, JSON_CT).message).toBe('timed_out');
+	});
+
+	it('an unknown level is refused, naming it and the two values', () => {
+		expect(problem({ ...dagLevel, level: 'stage' })).toMatchObject({ field: 'level', problem: 'is not "task" or "dag"' });
+		expect(problem({ ...dagLevel, level: 'stage' }).hint).toMatch(/DAG-level on_failure_callback/);
+	});
+});
+
 describe('n8n Error Trigger item', () => {
 	const item = {
 		execution: {
 			id: '231',
 			url: 'http://localhost:5678/workflow/wf1/executions/231',
 			retryOf: null,
-			error: { message: 'The service was not able to process your request', description: 'Internal Server Error', stack: 'NodeApiError: The service was not able to process your request\n    at ExecuteContext.execute (HttpRequestV3.node.js:10:5)', node: { name: 'HTTP Request' } },
+			error: {
+				message: 'The service was not able to process your request',
+				description: 'Internal Server Error',
+				stack: 'NodeApiError: The service was not able to process your request\n    at ExecuteContext.execute (HttpRequestV3.node.js:10:5)',
+				node: { name: 'HTTP Request' },
+			},
 			lastNodeExecuted: 'HTTP Request',
 			mode: 'webhook',
 		},

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import type { OperationExecute } from '../../helpers/shared';
 import { includeRawProperty, listParam, showFor } from '../../helpers/shared';
 import { relativeWindow } from '../../../logic/airflow/window';
-import { applyChanges, changedSince, readWatermark } from '../../../logic/airflow/watermark';
+import { sweepChangedRuns } from '../../../logic/airflow/incremental';
+import { readWatermark } from '../../../logic/airflow/watermark';
 import { runFilterProperties } from './list.operation';
 
 const show = showFor('dagRun', ['changed']);
@@ -11,7 +12,7 @@ const show = showFor('dagRun', ['changed']);
 export const description: INodeProperties[] = [
 	...runFilterProperties(['changed']),
 	{ displayName: 'First Execution Looks Back', name: 'initialWindow', type: 'string', default: '24 hours', description: 'Window used when no watermark exists yet', displayOptions: show },
-	{ displayName: 'Overlap (Minutes)', name: 'overlapMinutes', type: 'number', typeOptions: { minValue: 0 }, default: 5, description: 'Re-read this much before the watermark to absorb clock skew; runs already seen are not repeated', displayOptions: show },
+	{ displayName: 'Overlap (Minutes)', name: 'overlapMinutes', type: 'number', typeOptions: { minValue: 0 }, default: 5, description: 'Re-read this much before the watermark (kept on Airflow\'s clock) to absorb late writes; runs already seen are not repeated', displayOptions: show },
 	includeRawProperty('dagRun', ['changed']),
 ];
 
@@ -24,13 +25,12 @@ export const execute: OperationExecute = async (ctx, client, i) => {
 	const state = readWatermark(staticData.airflowWatermark);
 	const overlapMs = (ctx.getNodeParameter('overlapMinutes', i, 5) as number) * 60_000;
 	const initial = relativeWindow(ctx.getNodeParameter('initialWindow', i, '24 hours') as string, DateTime.utc(), 'First Execution Looks Back');
-	const fetchStartedAt = Date.now();
-	const runs = await client.runsChangedSince(
-		changedSince(state, initial.from, overlapMs),
-		{ dagIds: listParam(ctx.getNodeParameter('dagIds', i, '')), states: ctx.getNodeParameter('states', i, []) as string[] },
-		ctx.getNodeParameter('includeRaw', i, false) as boolean,
-	);
-	const { changed, next } = applyChanges(state, runs, fetchStartedAt, overlapMs);
+	const { changed, next } = await sweepChangedRuns(client, state, {
+		initialFrom: initial.from,
+		overlapMs,
+		filter: { dagIds: listParam(ctx.getNodeParameter('dagIds', i, '')), states: ctx.getNodeParameter('states', i, []) as string[] },
+		includeRaw: ctx.getNodeParameter('includeRaw', i, false) as boolean,
+	});
 	staticData.airflowWatermark = next as unknown as IDataObject;
 	return changed as unknown as IDataObject[];
 };
