@@ -60,6 +60,7 @@ export function taskToItem(raw: RawTaskInstance, version: ApiVersion, uiBase: st
 		runType: null,
 		url: runUrl(uiBase, version, raw.dag_id, raw.dag_run_id, raw.task_id, raw.try_number),
 	};
+	if (typeof raw.map_index === 'number' && raw.map_index >= 0) item.mapIndex = raw.map_index;
 	if (includeRaw) item.raw = raw;
 	return item;
 }

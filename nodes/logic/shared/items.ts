@@ -12,6 +12,8 @@ export interface RunItem {
 	pipeline: string;
 	runId: string;
 	taskId?: string;
+	/** Airflow map index of a mapped task instance (absent or -1 when not mapped) */
+	mapIndex?: number;
 	tryNumber?: number;
 	/** native state string (Airflow 2/3 or n8n), null when the source has none yet */
 	state: string | null;

@@ -191,8 +191,8 @@ export function groupRuns(items: readonly CheckedRun[]): RunGroup[] {
 				tasks = new Map();
 				taskLevel.set(key, tasks);
 			}
-			const mapIndex = (r.run as RunItem & { mapIndex?: unknown }).mapIndex;
-			const taskKey = mapIndex === undefined || mapIndex === null ? r.run.taskId : `${r.run.taskId}[${String(mapIndex)}]`;
+			const mapIndex = r.run.mapIndex;
+			const taskKey = typeof mapIndex === 'number' && mapIndex >= 0 ? `${r.run.taskId}[${mapIndex}]` : r.run.taskId;
 			const list = tasks.get(taskKey);
 			if (list) list.push(r);
 			else tasks.set(taskKey, [r]);
@@ -461,8 +461,12 @@ export function judgePipeline(
 			if (inSequence && finished && g.order >= finished.order) continue;
 			reasons.push(reason('other_run_failed', lang, { run: g.head.run.runId, type: g.runType ?? (inSequence ? 'scheduled, re-run' : 'other') }));
 		}
-		// a failure-free reason list with nothing else said still needs a reason
-		if (!finished && !reasons.length) reasons.push(reason('no_run_yet', lang));
+		// "ok" only stands when no other reason asks for more than green
+		if (reasons.some((r) => r.light !== 'green')) {
+			const ok = reasons.findIndex((r) => r.code === 'ok');
+			if (ok >= 0) reasons.splice(ok, 1);
+		}
+		if (!reasons.length) reasons.push(reason('no_run_yet', lang));
 	}
 	const light = worstLight(reasons);
 	const lastRun = all[0] ? stripRaw((latest ?? all[0]).head.run) : null;
