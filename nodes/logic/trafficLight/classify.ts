@@ -88,10 +88,71 @@ export interface CheckedRun {
 
 const OFFSET_RE = /(Z|[+-]\d{2}:?\d{2})$/i;
 
+const digit = (s: string, i: number): number => {
+	const c = s.charCodeAt(i) - 48;
+	return c >= 0 && c <= 9 ? c : NaN;
+};
+const num = (s: string, i: number, n: number): number => {
+	let v = 0;
+	for (let k = 0; k < n; k++) v = v * 10 + digit(s, i + k);
+	return v;
+};
+
+/**
+ * Reads the canonical forms APIs send, "2026-11-22T09:00:00Z", "…:00.123456+09:00", "…+0900",
+ * without a regular expression or Date.parse; NaN for anything else (then the general path reads it).
+ */
+export function fastIsoMs(s: string): number {
+	if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (s.charCodeAt(10) !== 84 && s.charCodeAt(10) !== 32) || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
+	const year = num(s, 0, 4);
+	const month = num(s, 5, 2);
+	const day = num(s, 8, 2);
+	const hour = num(s, 11, 2);
+	const minute = num(s, 14, 2);
+	const second = num(s, 17, 2);
+	let i = 19;
+	let ms = 0;
+	if (s.charCodeAt(i) === 46) {
+		i++;
+		let scale = 100;
+		while (i < s.length && digit(s, i) === digit(s, i)) {
+			ms += digit(s, i) * scale;
+			scale /= 10;
+			i++;
+		}
+		ms = Math.floor(ms);
+	}
+	let offsetMin: number;
+	const sign = s.charCodeAt(i);
+	if ((sign === 90 || sign === 122) && i + 1 === s.length) offsetMin = 0;
+	else if (sign === 43 || sign === 45) {
+		const rest = s.length - i - 1;
+		let oh: number;
+		let om: number;
+		if (rest === 5 && s.charCodeAt(i + 3) === 58) {
+			oh = num(s, i + 1, 2);
+			om = num(s, i + 4, 2);
+		} else if (rest === 4) {
+			oh = num(s, i + 1, 2);
+			om = num(s, i + 3, 2);
+		} else return NaN;
+		offsetMin = (sign === 45 ? -1 : 1) * (oh * 60 + om);
+	} else return NaN;
+	// NaN fails every comparison below, so a non-digit anywhere ends here too
+	if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59 && offsetMin === offsetMin)) return NaN;
+	return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMin * 60_000;
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number): number =>
+	month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0) ? 29 : DAYS[month - 1];
+
 /** Parses an ISO instant fast; a value without offset is read in `zone`, never the machine's. */
 function instantMs(value: unknown, field: string, zone: string): number {
 	if (value === null || value === undefined || value === '') return NaN;
 	if (typeof value === 'string') {
+		const fast = fastIsoMs(value);
+		if (!Number.isNaN(fast)) return fast;
 		const ms = OFFSET_RE.test(value) ? Date.parse(value) : DateTime.fromISO(value, { zone }).toMillis();
 		if (!Number.isNaN(ms)) return ms;
 	}
@@ -181,76 +242,92 @@ const isTrouble = (cls: StateClass): boolean => cls === 'failed' || cls === 'ret
  * the item order); a run known only from task items takes the worst of each task's latest try.
  */
 export function groupRuns(items: readonly CheckedRun[]): RunGroup[] {
-	const runLevel = new Map<string, CheckedRun[]>();
-	const taskLevel = new Map<string, Map<string, CheckedRun[]>>();
+	interface Acc {
+		own: CheckedRun[] | null;
+		tasks: Map<string, CheckedRun[]> | null;
+	}
+	const byRun = new Map<string, Acc>();
 	for (const r of items) {
 		const key = String(r.run.runId);
+		let acc = byRun.get(key);
+		if (!acc) {
+			acc = { own: null, tasks: null };
+			byRun.set(key, acc);
+		}
 		if (r.run.taskId) {
-			let tasks = taskLevel.get(key);
-			if (!tasks) {
-				tasks = new Map();
-				taskLevel.set(key, tasks);
-			}
 			const mapIndex = r.run.mapIndex;
 			const taskKey = typeof mapIndex === 'number' && mapIndex >= 0 ? `${r.run.taskId}[${mapIndex}]` : r.run.taskId;
-			const list = tasks.get(taskKey);
+			acc.tasks ??= new Map();
+			const list = acc.tasks.get(taskKey);
 			if (list) list.push(r);
-			else tasks.set(taskKey, [r]);
-		} else {
-			const list = runLevel.get(key);
-			if (list) list.push(r);
-			else runLevel.set(key, [r]);
-		}
+			else acc.tasks.set(taskKey, [r]);
+		} else if (acc.own) acc.own.push(r);
+		else acc.own = [r];
 	}
 	const groups: RunGroup[] = [];
-	const keys = new Set([...runLevel.keys(), ...taskLevel.keys()]);
-	for (const key of keys) {
+	for (const { own, tasks: taskTries } of byRun.values()) {
+		if (own && own.length === 1 && !taskTries) {
+			// the common case: one item for the run
+			const head = own[0];
+			const due = Number.isNaN(head.runAfter) ? head.intervalEnd : head.runAfter;
+			const order = firstNumber(due, head.logical, head.started, head.ended);
+			groups.push({ head, tasks: [], due, runType: head.runType, maxTry: Math.max(1, head.tryNumber ?? 1), retried: false, order: Number.isNaN(order) ? -Infinity : order });
+			continue;
+		}
 		let retried = false;
 		let maxTry = 1;
+		let due = NaN;
+		let runType: string | null = null;
+		let logical = NaN;
+		const note = (r: CheckedRun): void => {
+			maxTry = Math.max(maxTry, r.tryNumber ?? 1);
+			if (Number.isNaN(due)) due = Number.isNaN(r.runAfter) ? r.intervalEnd : r.runAfter;
+			if (runType === null) runType = r.runType;
+			if (Number.isNaN(logical)) logical = r.logical;
+		};
 		const tasks: CheckedRun[] = [];
-		for (const tries of taskLevel.get(key)?.values() ?? []) {
-			let latest = tries[0];
-			for (const t of tries) if (laterTry(t, latest)) latest = t;
-			for (const t of tries) {
-				if (t !== latest && isTrouble(t.cls)) retried = true;
-				maxTry = Math.max(maxTry, t.tryNumber ?? 1);
+		if (taskTries) {
+			for (const tries of taskTries.values()) {
+				let latest = tries[0];
+				for (const t of tries) if (laterTry(t, latest)) latest = t;
+				for (const t of tries) {
+					if (t !== latest && isTrouble(t.cls)) retried = true;
+					note(t);
+				}
+				tasks.push(latest);
 			}
-			tasks.push(latest);
 		}
-		const own = runLevel.get(key);
 		let head: CheckedRun;
 		if (own) {
 			head = own[0];
 			for (const r of own) if (laterTry(r, head)) head = r;
+			// the run's own items come first for its times and type
+			due = NaN;
+			runType = null;
+			logical = NaN;
+			note(head);
 			for (const r of own) {
 				if (r !== head && isTrouble(r.cls)) retried = true;
-				maxTry = Math.max(maxTry, r.tryNumber ?? 1);
+				note(r);
 			}
+			for (const t of tasks) note(t);
 		} else {
 			let worst = tasks[0];
 			for (const t of tasks) if (TASK_STATE_PRIORITY.indexOf(t.cls) < TASK_STATE_PRIORITY.indexOf(worst.cls)) worst = t;
 			let started = Infinity;
 			let ended = -Infinity;
+			let done = true;
 			for (const t of tasks) {
 				if (!Number.isNaN(t.started)) started = Math.min(started, t.started);
 				if (!Number.isNaN(t.ended)) ended = Math.max(ended, t.ended);
+				if (!isFinished(t.cls)) done = false;
 			}
-			const done = isFinished(worst.cls) && tasks.every((t) => isFinished(t.cls));
 			head = {
 				...worst,
 				started: Number.isFinite(started) ? started : NaN,
 				ended: Number.isFinite(ended) && done ? ended : NaN,
 				durationSec: Number.isFinite(started) && Number.isFinite(ended) && done ? (ended - started) / 1000 : null,
 			};
-		}
-		const all = own ? [head, ...own, ...tasks] : tasks;
-		let due = NaN;
-		let runType: string | null = null;
-		let logical = NaN;
-		for (const r of all) {
-			if (Number.isNaN(due)) due = firstNumber(r.runAfter, r.intervalEnd);
-			if (runType === null) runType = r.runType;
-			if (Number.isNaN(logical)) logical = r.logical;
 		}
 		const order = firstNumber(due, logical, head.started, head.ended);
 		groups.push({ head, tasks, due, runType, maxTry, retried, order: Number.isNaN(order) ? -Infinity : order });
@@ -367,11 +444,22 @@ export function checkExpectation(raw: Record<string, unknown>, index: number, de
 interface JudgeContext {
 	evaluatedAt: string;
 	ticksOf: (schedule: Schedule, at: number) => { tick: number; previous: number };
+	/** an instant as "yyyy-MM-dd HH:mm GMT+9" in the display zone (memoised: many pipelines share ticks) */
+	fmt: (ms: number) => string;
 }
 
 function judgeContext(opts: TrafficLightOptions): JudgeContext {
 	const ticks = new Map<string, { tick: number; previous: number }>();
+	const texts = new Map<number, string>();
 	return {
+		fmt: (ms) => {
+			let text = texts.get(ms);
+			if (text === undefined) {
+				text = DateTime.fromMillis(ms, { zone: opts.zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+				texts.set(ms, text);
+			}
+			return text;
+		},
 		evaluatedAt: isoIn(DateTime.fromMillis(opts.now), opts.zone),
 		ticksOf: (schedule, at) => {
 			const key = `${schedule.text}|${schedule.zone}|${at}`;
@@ -397,7 +485,7 @@ export function judgePipeline(
 ): LightItem {
 	const lang = opts.language;
 	const zone = exp?.zone ?? opts.scheduleZone;
-	const fmt = (ms: number) => DateTime.fromMillis(ms, { zone: opts.zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+	const fmt = ctx.fmt;
 	const all = groupRuns(items);
 	const reasons: Reason[] = [];
 	const grace = (exp?.graceMin ?? opts.graceMin) * 60_000;
@@ -453,10 +541,11 @@ export function judgePipeline(
 		}
 		// failures of runs that do not stand for a tick (manual, backfill, re-runs of old
 		// intervals) that happened since the judged tick are reasons of their own
+		const sequence = runs.length === all.length ? null : new Set(runs);
 		for (const g of all) {
 			if (g === finished || g.head.cls !== 'failed') continue;
 			const at = firstNumber(g.head.ended, g.head.started);
-			const inSequence = runs.includes(g);
+			const inSequence = sequence ? sequence.has(g) : true;
 			if (Number.isNaN(at) || at < since) continue;
 			if (inSequence && finished && g.order >= finished.order) continue;
 			reasons.push(reason('other_run_failed', lang, { run: g.head.run.runId, type: g.runType ?? (inSequence ? 'scheduled, re-run' : 'other') }));

@@ -225,7 +225,7 @@ export interface LookBackOptions {
  * least `periods` whole periods of the schedule (its longest gap between ticks over the year
  * before `at`, up to 2,000 ticks), plus the grace and one hour of slack. On Airflow 2 the Airflow
  * node filters on execution_date, which is one period behind the tick, so one more period is
- * added (a @weekly DAG on Airflow 2 needs 3 × 168 h + slack = 505 h).
+ * added (a @weekly DAG on Airflow 2 needs 3 × 168 h + 15 min + 1 h, rounded up: 506 h).
  */
 export function lookBackHours(schedule: unknown, options: LookBackOptions = {}): number {
 	const zone = checkZone(options.timezone ?? 'UTC', 'timezone');

@@ -16,14 +16,16 @@
  * - [core] default_timezone is UTC.
  *
  * Tests in the describe blocks named "control" pass on the code before issue 17 as well; they
- * guard behaviour that must not change. Every other test failed on that code.
+ * guard behaviour that must not change. Every other scenario failed on that code (checked by
+ * running this file against the logic of commit 1921bc7); the last two blocks test helpers that
+ * did not exist then (lookBackHours, ticksBetween, fastIsoMs).
  */
 import { runToItem, taskToItem } from '../../../nodes/logic/airflow/runs';
 import type { RawDagRun, RawTaskInstance } from '../../../nodes/logic/airflow/types';
 import type { RunItem } from '../../../nodes/logic/shared/items';
-import { DEFAULT_OPTIONS, checkExpectation, checkRun, classifyPipelines } from '../../../nodes/logic/trafficLight/classify';
+import { DEFAULT_OPTIONS, checkExpectation, checkRun, classifyPipelines, fastIsoMs } from '../../../nodes/logic/trafficLight/classify';
 import type { TrafficLightOptions } from '../../../nodes/logic/trafficLight/classify';
-import { lastTicks, parseSchedule } from '../../../nodes/logic/trafficLight/schedule';
+import { lastTicks, lookBackHours, parseSchedule, ticksBetween } from '../../../nodes/logic/trafficLight/schedule';
 
 const UI = 'http://airflow:8080';
 type Raw = Record<string, unknown>;
@@ -362,5 +364,46 @@ describe('control: behaviour that must stay (passes before and after)', () => {
 	it('a mapped task whose other map index failed keeps the run red', () => {
 		const t = (mapIndex: number, n: number, state: string): Raw => ({ source: 'airflow', pipeline: 'm', runId: 'r', taskId: 'load', mapIndex, tryNumber: n, state, startedAt: '2026-11-22T00:01:00Z', endedAt: '2026-11-22T00:05:00Z', url: '' });
 		expect(one('2026-11-22T09:00:00Z', [t(0, 1, 'failed'), t(1, 1, 'failed'), t(1, 2, 'success')], []).light).toBe('red');
+	});
+});
+
+describe('look-back each status workflow needs: two whole periods (issue 6 helper)', () => {
+	const at = Date.parse('2026-11-22T09:00:00Z');
+	// periods × the longest gap, + 15 min grace + 1 h slack, rounded up to whole hours
+	it.each([
+		['@weekly', 2, 3 * 168 + 2],
+		['@weekly', 3, 2 * 168 + 2],
+		['@daily', 2, 3 * 24 + 2],
+		['@daily', 3, 2 * 24 + 2],
+		['0 * * * *', 3, 2 + 2],
+		['0 6 * * 1-5', 3, 2 * 72 + 2], // the weekend gap (Friday → Monday) is the longest period
+		['@monthly', 3, 2 * 31 * 24 + 2],
+	] as const)('%s on Airflow %i: %i hours', (schedule, airflowMajor, hours) => {
+		expect(lookBackHours(schedule, { airflowMajor, at })).toBe(hours);
+	});
+	it('schedules without ticks get the fallback, and the zone is honoured', () => {
+		expect(lookBackHours('Asset', { at })).toBe(72);
+		expect(lookBackHours(null, { at, fallbackHours: 48 })).toBe(48);
+		// a day in Berlin that is 25 hours long (fall-back) is the longest period around 2026-10-25
+		expect(lookBackHours('0 0 * * *', { timezone: 'Europe/Berlin', airflowMajor: 3, at: Date.parse('2026-10-27T00:00:00Z') })).toBe(2 * 25 + 2);
+	});
+});
+
+describe('ticksBetween and the fast ISO reader', () => {
+	it('lists New York\'s hourly ticks through the fall-back hour: 01:00 twice', () => {
+		const s = parseSchedule('0 * * * *', 'America/New_York')!;
+		const ticks = ticksBetween(s, Date.parse('2026-11-01T04:00:00Z'), Date.parse('2026-11-01T07:00:00Z')).map(iso);
+		expect(ticks).toEqual(['2026-11-01T04:00:00.000Z', '2026-11-01T05:00:00.000Z', '2026-11-01T06:00:00.000Z', '2026-11-01T07:00:00.000Z']);
+	});
+	it('lists Berlin\'s daily 02:30 through both switches once a day', () => {
+		const s = parseSchedule('30 2 * * *', 'Europe/Berlin')!;
+		expect(ticksBetween(s, Date.parse('2026-03-28T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z')).map(iso)).toEqual(['2026-03-28T01:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-03-30T00:30:00.000Z']);
+		expect(ticksBetween(s, Date.parse('2026-10-24T00:00:00Z'), Date.parse('2026-10-27T00:00:00Z')).map(iso)).toEqual(['2026-10-24T00:30:00.000Z', '2026-10-25T01:30:00.000Z', '2026-10-26T01:30:00.000Z']);
+	});
+	it.each(['2026-11-22T09:00:00Z', '2026-11-22T09:00:00.123456+09:00', '2026-11-22T09:00:00-0500', '2024-02-29T23:59:59.5Z', '2026-11-22 09:00:00+00:00'])('reads %s as Date.parse does', (text) => {
+		expect(fastIsoMs(text)).toBe(Date.parse(text));
+	});
+	it.each(['2026-11-22T09:00:00', '2026-02-29T00:00:00Z', '2026-13-01T00:00:00Z', '2026-11-22T09:0a:00Z', 'yesterday'])('leaves %s to the general reader', (text) => {
+		expect(fastIsoMs(text)).toBeNaN();
 	});
 });
