@@ -548,7 +548,7 @@ export function judgePipeline(
 			const inSequence = sequence ? sequence.has(g) : true;
 			if (Number.isNaN(at) || at < since) continue;
 			if (inSequence && finished && g.order >= finished.order) continue;
-			reasons.push(reason('other_run_failed', lang, { run: g.head.run.runId, type: g.runType ?? (inSequence ? 'scheduled, re-run' : 'other') }));
+			reasons.push(reason('other_run_failed', lang, { run: g.head.run.runId, type: g.runType ?? (inSequence ? 'scheduled' : 'other') }));
 		}
 		// "ok" only stands when no other reason asks for more than green
 		if (reasons.some((r) => r.light !== 'green')) {
