@@ -217,6 +217,15 @@ export interface RunGroup {
 	order: number;
 }
 
+/** The items of one run while grouping: its own (run-level) items and each task's tries. */
+class RunAcc {
+	own: CheckedRun[] | null;
+	tasks: Map<string, CheckedRun[]> | null = null;
+	constructor(first: CheckedRun | undefined) {
+		this.own = first ? [first] : null;
+	}
+}
+
 const TASK_STATE_PRIORITY: StateClass[] = ['failed', 'retrying', 'running', 'upstream_failed', 'pending', 'canceled', 'skipped', 'removed', 'success'];
 
 const firstNumber = (...values: number[]): number => {
@@ -242,16 +251,20 @@ const isTrouble = (cls: StateClass): boolean => cls === 'failed' || cls === 'ret
  * the item order); a run known only from task items takes the worst of each task's latest try.
  */
 export function groupRuns(items: readonly CheckedRun[]): RunGroup[] {
-	interface Acc {
-		own: CheckedRun[] | null;
-		tasks: Map<string, CheckedRun[]> | null;
-	}
-	const byRun = new Map<string, Acc>();
+	// a run seen once as a run-level item stays that item (the common case, no allocation);
+	// a second item or a task item turns it into a RunAcc
+	const byRun = new Map<string, CheckedRun | RunAcc>();
 	for (const r of items) {
 		const key = String(r.run.runId);
-		let acc = byRun.get(key);
-		if (!acc) {
-			acc = { own: null, tasks: null };
+		const seen = byRun.get(key);
+		if (seen === undefined && !r.run.taskId) {
+			byRun.set(key, r);
+			continue;
+		}
+		let acc: RunAcc;
+		if (seen instanceof RunAcc) acc = seen;
+		else {
+			acc = new RunAcc(seen);
 			byRun.set(key, acc);
 		}
 		if (r.run.taskId) {
@@ -265,15 +278,16 @@ export function groupRuns(items: readonly CheckedRun[]): RunGroup[] {
 		else acc.own = [r];
 	}
 	const groups: RunGroup[] = [];
-	for (const { own, tasks: taskTries } of byRun.values()) {
-		if (own && own.length === 1 && !taskTries) {
+	for (const value of byRun.values()) {
+		if (!(value instanceof RunAcc)) {
 			// the common case: one item for the run
-			const head = own[0];
+			const head = value;
 			const due = Number.isNaN(head.runAfter) ? head.intervalEnd : head.runAfter;
 			const order = firstNumber(due, head.logical, head.started, head.ended);
 			groups.push({ head, tasks: [], due, runType: head.runType, maxTry: Math.max(1, head.tryNumber ?? 1), retried: false, order: Number.isNaN(order) ? -Infinity : order });
 			continue;
 		}
+		const { own, tasks: taskTries } = value;
 		let retried = false;
 		let maxTry = 1;
 		let due = NaN;
