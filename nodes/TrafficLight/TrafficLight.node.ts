@@ -24,7 +24,7 @@ export class TrafficLight implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Input 1 takes run items (pipeline, runId, state, startedAt, endedAt, url …) from the Airflow node or any source. Input 2, optional, takes one expectation per pipeline (schedule, timezone, expectedDurationMin or deadline, graceMin, redMarginMin, paused, previousLight).',
+					'Input 1 takes run items (pipeline, runId, state, runType, runAfter or dataIntervalEnd, logicalDate, startedAt, endedAt, tryNumber, url …) from the Airflow node or any source. Input 2, optional, takes one expectation per pipeline (schedule, timezone, expectedDurationMin or deadline, graceMin, redMarginMin, paused, previousLight). The run for a schedule tick is the scheduled run whose runAfter (Airflow 3) or data-interval end (Airflow 2) is the tick — not the one whose logical date is: Airflow 2 sets logical_date to the start of the interval, Airflow 3 to the tick. Manual runs, backfills and re-runs of old intervals never count for a tick; their failures are reported on their own. Asset-/dataset-triggered and other non-cron schedules are judged on their runs without missed-run checks.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -49,11 +49,19 @@ export class TrafficLight implements INodeType {
 				description: 'List of {pipeline, schedule, timezone, expectedDurationMin, deadline, graceMin, redMarginMin, paused}',
 			},
 			{
-				displayName: 'Time Zone',
+				displayName: 'Airflow Default Time Zone',
+				name: 'scheduleTimezone',
+				type: 'string',
+				default: 'UTC',
+				description:
+					"IANA zone of schedules whose expectation has no timezone: set it to the Airflow instance's [core] default_timezone (UTC unless airflow.cfg changes it). Also reads run times that carry no offset.",
+			},
+			{
+				displayName: 'Display Time Zone',
 				name: 'timezone',
 				type: 'string',
 				default: 'Asia/Seoul',
-				description: 'IANA zone for schedules without their own zone, for deadlines and for the times in reasons',
+				description: 'IANA zone of evaluatedAt and of the times in the reasons; it does not change when runs are expected',
 			},
 			{
 				displayName: 'Language',
@@ -106,8 +114,8 @@ export class TrafficLight implements INodeType {
 					{ displayName: 'Evaluate At', name: 'now', type: 'dateTime', default: '', description: 'Judge as of this moment instead of now (for replays and tests)' },
 					{ displayName: 'Flag Skipped Runs', name: 'flagSkipped', type: 'boolean', default: false, description: 'Whether a skipped latest run turns yellow' },
 					{ displayName: 'Flag Upstream Failed', name: 'flagUpstreamFailed', type: 'boolean', default: true, description: 'Whether upstream_failed tasks turn the light yellow' },
-					{ displayName: 'Grace (Minutes)', name: 'graceMin', type: 'number', default: 15, description: 'Default minutes after a scheduled time before a run that has not started counts as missed' },
-					{ displayName: 'Red Margin (Minutes)', name: 'redMarginMin', type: 'number', default: 60, description: 'Default minutes past the expected end after which lateness is red instead of yellow' },
+					{ displayName: 'Grace (Minutes)', name: 'graceMin', type: 'number', default: 15, description: 'Default minutes after a scheduled tick before a missing run is red (missed_run) and a run that has not started is yellow (not_started)' },
+					{ displayName: 'Red Margin (Minutes)', name: 'redMarginMin', type: 'number', default: 60, description: 'Default minutes past the expected end (or past the grace, for a run that has not started) after which lateness is red instead of yellow' },
 				],
 			},
 		],
@@ -116,9 +124,12 @@ export class TrafficLight implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const runsIn = this.getInputData(0);
 		const source = this.getNodeParameter('expectationsSource', 0) as string;
-		const zone = (() => {
+		const [zone, scheduleZone] = (() => {
 			try {
-				return checkZone(this.getNodeParameter('timezone', 0) as string, 'Time Zone');
+				return [
+					checkZone(this.getNodeParameter('timezone', 0) as string, 'Display Time Zone'),
+					checkZone(this.getNodeParameter('scheduleTimezone', 0, 'UTC') as string, 'Airflow Default Time Zone'),
+				];
 			} catch (error) {
 				throw toNodeError(this, error, 0, 'parameters');
 			}
@@ -142,8 +153,8 @@ export class TrafficLight implements INodeType {
 			expectationInput = -1;
 		}
 
-		const runs = checkEach(this, runsIn, (json, i) => checkRun(json, i, zone), 'Runs');
-		const exps = checkEach(this, expectationItems, (json, i) => checkExpectation(json, i, zone), 'Expectations', Math.max(expectationInput, 0));
+		const runs = checkEach(this, runsIn, (json, i) => checkRun(json, i, scheduleZone), 'Runs');
+		const exps = checkEach(this, expectationItems, (json, i) => checkExpectation(json, i, scheduleZone), 'Expectations', Math.max(expectationInput, 0));
 
 		let previousLights: Map<string, Light>;
 		try {
@@ -160,6 +171,7 @@ export class TrafficLight implements INodeType {
 			...DEFAULT_OPTIONS,
 			...Object.fromEntries(Object.entries(o).filter(([k, v]) => k !== 'now' && v !== '' && v !== undefined)),
 			zone,
+			scheduleZone,
 			language: this.getNodeParameter('language', 0) as Language,
 			now,
 			previousLights,

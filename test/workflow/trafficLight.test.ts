@@ -55,6 +55,43 @@ maybe('Traffic Light in-process workflow (n8n-core WorkflowExecute)', () => {
 	});
 });
 
+maybe('Traffic Light node: schedules and time zones (issue 17)', () => {
+	/** The sample workflow with its runs and expectations replaced. */
+	function withData(runs: object[], expectations: object[], parameters: Record<string, unknown> = {}) {
+		const wf = load('sample-traffic-light.json');
+		const set = (name: string, data: object) => {
+			const node = wf.nodes.find((n) => n.name === name)!;
+			node.parameters = { ...node.parameters, jsonOutput: JSON.stringify(data) };
+		};
+		set('Sample runs', { runs });
+		set('Sample expectations', { expectations });
+		const node = wf.nodes.find((n) => n.name === 'Pipeline Traffic Light')!;
+		node.parameters = { ...node.parameters, includeSummary: false, ...parameters, options: { now: '2026-11-22T20:00:00+09:00' } };
+		return wf;
+	}
+	const run = (pipeline: string, runAfter: string, runType = 'scheduled') => ({
+		source: 'airflow', pipeline, runId: `${runType}__${runAfter}`, state: 'success', runType, runAfter, logicalDate: runAfter,
+		startedAt: runAfter, endedAt: runAfter.replace(':00:00', ':20:00'), url: '',
+	});
+
+	it('an asset-triggered DAG does not stop the node, and an expectation without time zone is read in UTC by default', async () => {
+		const wf = withData(
+			[run('assets', '2026-11-20T03:00:00Z', 'asset_triggered'), run('noon', '2026-11-21T12:00:00Z')],
+			[{ pipeline: 'assets', schedule: 'Asset' }, { pipeline: 'noon', schedule: '0 12 * * *' }],
+		);
+		const out = (await runWorkflow(wf, BASE)).output('Pipeline Traffic Light');
+		expect(Object.fromEntries(out.map((o) => [o.pipeline, o.light]))).toEqual({ assets: 'green', noon: 'green' });
+	});
+
+	it('"Airflow Default Time Zone", not the display zone, places the ticks of expectations without their own zone', async () => {
+		const wf = withData([run('noon', '2026-11-21T12:00:00Z')], [{ pipeline: 'noon', schedule: '0 12 * * *' }], { timezone: 'UTC', scheduleTimezone: 'Asia/Seoul' });
+		const [light] = (await runWorkflow(wf, BASE)).output('Pipeline Traffic Light');
+		// 12:00 in Seoul is 03:00 UTC: today's run at that tick is missing
+		expect(light).toMatchObject({ pipeline: 'noon', light: 'red' });
+		expect((light.reasons as Array<{ code: string }>).map((r) => r.code)).toContain('missed_run');
+	});
+});
+
 maybe('Row Count Diff in-process workflow', () => {
 	it('judges the sample tables', async () => {
 		const out = (await runWorkflow(load('sample-row-count.json'), BASE)).output('Row Count Diff');

@@ -32,6 +32,8 @@ export function runToItem(raw: RawDagRun, version: ApiVersion, uiBase: string, i
 		runId,
 		state: raw.state ?? null,
 		logicalDate: raw.logical_date ?? raw.execution_date ?? null,
+		runAfter: raw.run_after ?? null,
+		dataIntervalEnd: raw.data_interval_end ?? null,
 		startedAt: raw.start_date ?? null,
 		endedAt: raw.end_date ?? null,
 		durationSec: durationSeconds(raw.start_date, raw.end_date),
@@ -51,12 +53,14 @@ export function taskToItem(raw: RawTaskInstance, version: ApiVersion, uiBase: st
 		tryNumber: raw.try_number,
 		state: raw.state ?? null,
 		logicalDate: raw.logical_date ?? raw.execution_date ?? null,
+		runAfter: raw.run_after ?? null,
 		startedAt: raw.start_date ?? null,
 		endedAt: raw.end_date ?? null,
 		durationSec: raw.duration ?? durationSeconds(raw.start_date, raw.end_date),
 		runType: null,
 		url: runUrl(uiBase, version, raw.dag_id, raw.dag_run_id, raw.task_id, raw.try_number),
 	};
+	if (typeof raw.map_index === 'number' && raw.map_index >= 0) item.mapIndex = raw.map_index;
 	if (includeRaw) item.raw = raw;
 	return item;
 }

@@ -41,6 +41,8 @@ export interface RawDagRun {
 	logical_date?: string | null;
 	execution_date?: string | null;
 	run_after?: string;
+	data_interval_start?: string | null;
+	data_interval_end?: string | null;
 	start_date?: string | null;
 	end_date?: string | null;
 	state?: string | null;
@@ -61,6 +63,8 @@ export interface RawTaskInstance {
 	duration?: number | null;
 	logical_date?: string | null;
 	execution_date?: string | null;
+	/** Airflow 3 task instances carry their DAG run's run_after */
+	run_after?: string | null;
 	operator?: string | null;
 	hostname?: string | null;
 }

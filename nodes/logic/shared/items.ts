@@ -12,13 +12,21 @@ export interface RunItem {
 	pipeline: string;
 	runId: string;
 	taskId?: string;
+	/** Airflow map index of a mapped task instance (absent or -1 when not mapped) */
+	mapIndex?: number;
 	tryNumber?: number;
 	/** native state string (Airflow 2/3 or n8n), null when the source has none yet */
 	state: string | null;
+	/** Airflow's logical date: the data-interval start on Airflow 2's default timetable, the trigger time on Airflow 3's; null for Airflow 3 manual runs without one */
 	logicalDate?: string | null;
+	/** Airflow 3: the time the run was due (for a scheduled run: its schedule tick) */
+	runAfter?: string | null;
+	/** Airflow 2 (and 3): the end of the run's data interval (for a scheduled run on a cron timetable: its schedule tick) */
+	dataIntervalEnd?: string | null;
 	startedAt?: string | null;
 	endedAt?: string | null;
 	durationSec?: number | null;
+	/** Airflow run type: scheduled, manual, backfill, asset_triggered (3) / dataset_triggered (2); n8n: the execution mode */
 	runType?: string | null;
 	/** link a person can click */
 	url: string;

@@ -6,16 +6,20 @@ import { MAD_TO_SIGMA, mad, median } from '../shared/stats';
 import { checkZone, isoIn } from '../shared/time';
 import { reason } from './messages';
 import type { Language } from './messages';
-import { lastTicks, parseSchedule } from './schedule';
-import type { Schedule } from './schedule';
+import { lastTicks, readSchedule } from './schedule';
+import type { Schedule, ScheduleKind } from './schedule';
 import { classifyState, isFinished } from './states';
 import type { StateClass } from './states';
 
 /** What a pipeline is expected to do; every field optional. */
 export interface Expectation {
 	pipeline: string;
-	/** cron or Airflow preset, read in `timezone` */
+	/**
+	 * cron or Airflow preset, read in `timezone`; "Asset"/"Dataset" summaries, other timetable
+	 * summaries and None are recognised and judged on their runs without missed-run checks
+	 */
 	schedule?: string | null;
+	/** the DAG's time zone; without it, Airflow's default_timezone (option `scheduleZone`, UTC) */
 	timezone?: string;
 	/** expected run time in minutes, from the scheduled tick (or the start, without a schedule) */
 	expectedDurationMin?: number;
@@ -23,7 +27,7 @@ export interface Expectation {
 	deadline?: string;
 	/** minutes after a tick before a run that has not started counts as missed */
 	graceMin?: number;
-	/** minutes past the expected end after which lateness turns red */
+	/** minutes past the expected end (or the grace, for a run that has not started) after which it turns red */
 	redMarginMin?: number;
 	paused?: boolean;
 	url?: string;
@@ -32,7 +36,10 @@ export interface Expectation {
 export interface TrafficLightOptions {
 	/** the moment of judgement (epoch ms) */
 	now: number;
+	/** display zone: evaluatedAt and the times in reasons */
 	zone: string;
+	/** Airflow's [core] default_timezone: the zone of expectations without their own (UTC in Airflow) */
+	scheduleZone: string;
 	language: Language;
 	consecutiveFailures: number;
 	durationK: number;
@@ -48,6 +55,7 @@ export interface TrafficLightOptions {
 
 export const DEFAULT_OPTIONS: Omit<TrafficLightOptions, 'now'> = {
 	zone: 'Asia/Seoul',
+	scheduleZone: 'UTC',
 	language: 'en',
 	consecutiveFailures: 3,
 	durationK: 3,
@@ -67,6 +75,12 @@ export interface CheckedRun {
 	started: number;
 	ended: number;
 	logical: number;
+	/** Airflow 3 run_after, Airflow 2 data_interval_end: epoch ms or NaN */
+	runAfter: number;
+	intervalEnd: number;
+	/** lower-case run type, or null */
+	runType: string | null;
+	tryNumber: number | null;
 	durationSec: number | null;
 	/** index of the input item, for error reporting and pairedItem */
 	index: number;
@@ -74,17 +88,81 @@ export interface CheckedRun {
 
 const OFFSET_RE = /(Z|[+-]\d{2}:?\d{2})$/i;
 
+const digit = (s: string, i: number): number => {
+	const c = s.charCodeAt(i) - 48;
+	return c >= 0 && c <= 9 ? c : NaN;
+};
+const num = (s: string, i: number, n: number): number => {
+	let v = 0;
+	for (let k = 0; k < n; k++) v = v * 10 + digit(s, i + k);
+	return v;
+};
+
+/**
+ * Reads the canonical forms APIs send, "2026-11-22T09:00:00Z", "…:00.123456+09:00", "…+0900",
+ * without a regular expression or Date.parse; NaN for anything else (then the general path reads it).
+ */
+export function fastIsoMs(s: string): number {
+	if (s.length < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (s.charCodeAt(10) !== 84 && s.charCodeAt(10) !== 32) || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
+	const year = num(s, 0, 4);
+	const month = num(s, 5, 2);
+	const day = num(s, 8, 2);
+	const hour = num(s, 11, 2);
+	const minute = num(s, 14, 2);
+	const second = num(s, 17, 2);
+	let i = 19;
+	let ms = 0;
+	if (s.charCodeAt(i) === 46) {
+		i++;
+		let scale = 100;
+		while (i < s.length && digit(s, i) === digit(s, i)) {
+			ms += digit(s, i) * scale;
+			scale /= 10;
+			i++;
+		}
+		ms = Math.floor(ms);
+	}
+	let offsetMin: number;
+	const sign = s.charCodeAt(i);
+	if ((sign === 90 || sign === 122) && i + 1 === s.length) offsetMin = 0;
+	else if (sign === 43 || sign === 45) {
+		const rest = s.length - i - 1;
+		let oh: number;
+		let om: number;
+		if (rest === 5 && s.charCodeAt(i + 3) === 58) {
+			oh = num(s, i + 1, 2);
+			om = num(s, i + 4, 2);
+		} else if (rest === 4) {
+			oh = num(s, i + 1, 2);
+			om = num(s, i + 3, 2);
+		} else return NaN;
+		offsetMin = (sign === 45 ? -1 : 1) * (oh * 60 + om);
+	} else return NaN;
+	// NaN fails every comparison below, so a non-digit anywhere ends here too
+	if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59 && offsetMin === offsetMin)) return NaN;
+	return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMin * 60_000;
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number): number =>
+	month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0) ? 29 : DAYS[month - 1];
+
 /** Parses an ISO instant fast; a value without offset is read in `zone`, never the machine's. */
 function instantMs(value: unknown, field: string, zone: string): number {
 	if (value === null || value === undefined || value === '') return NaN;
 	if (typeof value === 'string') {
+		const fast = fastIsoMs(value);
+		if (!Number.isNaN(fast)) return fast;
 		const ms = OFFSET_RE.test(value) ? Date.parse(value) : DateTime.fromISO(value, { zone }).toMillis();
 		if (!Number.isNaN(ms)) return ms;
 	}
 	throw new InputError(field, value, 'is not an ISO-8601 date-time', 'Give a date-time such as "2026-11-22T09:00:00+09:00".');
 }
 
-/** Checks one input item; throws InputError naming the field and value when it cannot be judged. */
+/**
+ * Checks one input item; throws InputError naming the field and value when it cannot be judged.
+ * `zone` reads times without an offset (Airflow's default_timezone, UTC, for Airflow items).
+ */
 export function checkRun(item: Record<string, unknown>, index: number, zone: string): CheckedRun {
 	const pipeline = item.pipeline;
 	if (typeof pipeline !== 'string' || pipeline.trim() === '') {
@@ -94,6 +172,8 @@ export function checkRun(item: Record<string, unknown>, index: number, zone: str
 	const started = instantMs(item.startedAt, 'startedAt', zone);
 	const ended = instantMs(item.endedAt, 'endedAt', zone);
 	const logical = instantMs(item.logicalDate, 'logicalDate', zone);
+	const runAfter = instantMs(item.runAfter, 'runAfter', zone);
+	const intervalEnd = instantMs(item.dataIntervalEnd, 'dataIntervalEnd', zone);
 	let durationSec: number | null = null;
 	if (item.durationSec !== undefined && item.durationSec !== null) {
 		if (typeof item.durationSec !== 'number' || !Number.isFinite(item.durationSec) || item.durationSec < 0) {
@@ -103,58 +183,170 @@ export function checkRun(item: Record<string, unknown>, index: number, zone: str
 	} else if (!Number.isNaN(started) && !Number.isNaN(ended)) {
 		durationSec = Math.max(0, (ended - started) / 1000);
 	}
-	if (item.tryNumber !== undefined && item.tryNumber !== null && (typeof item.tryNumber !== 'number' || item.tryNumber < 0)) {
-		throw new InputError('tryNumber', item.tryNumber, 'is not a try count', 'Use the Airflow try_number (1 for the first try).');
+	let tryNumber: number | null = null;
+	if (item.tryNumber !== undefined && item.tryNumber !== null) {
+		if (typeof item.tryNumber !== 'number' || !Number.isFinite(item.tryNumber) || item.tryNumber < 0) {
+			throw new InputError('tryNumber', item.tryNumber, 'is not a try count', 'Use the Airflow try_number (1 for the first try).');
+		}
+		tryNumber = item.tryNumber;
 	}
-	return { run: item as unknown as RunItem, cls, started, ended, logical, durationSec, index };
-}
-
-/** When a run happened, for ordering: its start, else its logical date, else its end. */
-function anchor(r: CheckedRun): number {
-	if (!Number.isNaN(r.started)) return r.started;
-	if (!Number.isNaN(r.logical)) return r.logical;
-	return Number.isNaN(r.ended) ? -Infinity : r.ended;
+	let runType: string | null = null;
+	if (item.runType !== undefined && item.runType !== null && item.runType !== '') {
+		if (typeof item.runType !== 'string') {
+			throw new InputError('runType', item.runType, 'is not a run type', 'Use the Airflow run_type (scheduled, manual, backfill, asset_triggered, dataset_triggered) or the n8n execution mode.');
+		}
+		runType = item.runType.trim().toLowerCase();
+	}
+	return { run: item as unknown as RunItem, cls, started, ended, logical, runAfter, intervalEnd, runType, tryNumber, durationSec, index };
 }
 
 /** A DAG run and the task items that belong to it. */
-interface RunGroup {
+export interface RunGroup {
+	/** the run's state: its latest try, or for a run known only from tasks the worst latest task try */
 	head: CheckedRun;
+	/** the latest try of each task (and map index) */
 	tasks: CheckedRun[];
+	/** the run was due (Airflow 3 run_after, else the data-interval end), epoch ms or NaN */
+	due: number;
+	runType: string | null;
+	/** the highest try number seen for the run or any of its tasks (1 without tries) */
+	maxTry: number;
+	/** a superseded try (of the run or of a task) failed or was retried */
+	retried: boolean;
+	/** when the run was due, else its logical date, else start, else end: newest first */
+	order: number;
+}
+
+/** The items of one run while grouping: its own (run-level) items and each task's tries. */
+class RunAcc {
+	own: CheckedRun[] | null;
+	tasks: Map<string, CheckedRun[]> | null = null;
+	constructor(first: CheckedRun | undefined) {
+		this.own = first ? [first] : null;
+	}
 }
 
 const TASK_STATE_PRIORITY: StateClass[] = ['failed', 'retrying', 'running', 'upstream_failed', 'pending', 'canceled', 'skipped', 'removed', 'success'];
 
-/** Groups a pipeline's items into runs; a run known only from task items takes their worst state. */
+const firstNumber = (...values: number[]): number => {
+	for (const v of values) if (!Number.isNaN(v)) return v;
+	return NaN;
+};
+
+/** Is `a` a later try than `b`: higher try number, then later activity, then later in the input. */
+function laterTry(a: CheckedRun, b: CheckedRun): boolean {
+	const ta = a.tryNumber ?? 0;
+	const tb = b.tryNumber ?? 0;
+	if (ta !== tb) return ta > tb;
+	const aa = firstNumber(a.ended, a.started);
+	const ab = firstNumber(b.ended, b.started);
+	if (!Number.isNaN(aa) && !Number.isNaN(ab) && aa !== ab) return aa > ab;
+	return a.index > b.index;
+}
+
+const isTrouble = (cls: StateClass): boolean => cls === 'failed' || cls === 'retrying';
+
+/**
+ * Groups a pipeline's items into runs. Per run the latest try decides (highest tryNumber, whatever
+ * the item order); a run known only from task items takes the worst of each task's latest try.
+ */
 export function groupRuns(items: readonly CheckedRun[]): RunGroup[] {
-	const byRun = new Map<string, RunGroup>();
-	const taskOnly = new Map<string, CheckedRun[]>();
+	// a run seen once as a run-level item stays that item (the common case, no allocation);
+	// a second item or a task item turns it into a RunAcc
+	const byRun = new Map<string, CheckedRun | RunAcc>();
 	for (const r of items) {
 		const key = String(r.run.runId);
-		if (r.run.taskId) {
-			const list = taskOnly.get(key) ?? [];
-			list.push(r);
-			taskOnly.set(key, list);
-		} else if (!byRun.has(key)) byRun.set(key, { head: r, tasks: [] });
-	}
-	for (const [key, tasks] of taskOnly) {
-		const group = byRun.get(key);
-		if (group) {
-			group.tasks = tasks;
+		const seen = byRun.get(key);
+		if (seen === undefined && !r.run.taskId) {
+			byRun.set(key, r);
 			continue;
 		}
-		let worst = tasks[0];
-		for (const t of tasks) if (TASK_STATE_PRIORITY.indexOf(t.cls) < TASK_STATE_PRIORITY.indexOf(worst.cls)) worst = t;
-		const started = Math.min(...tasks.map((t) => (Number.isNaN(t.started) ? Infinity : t.started)));
-		const ended = Math.max(...tasks.map((t) => (Number.isNaN(t.ended) ? -Infinity : t.ended)));
-		const head: CheckedRun = {
-			...worst,
-			started: Number.isFinite(started) ? started : NaN,
-			ended: Number.isFinite(ended) && isFinished(worst.cls) ? ended : NaN,
-			durationSec: Number.isFinite(started) && Number.isFinite(ended) && isFinished(worst.cls) ? (ended - started) / 1000 : null,
-		};
-		byRun.set(key, { head, tasks });
+		let acc: RunAcc;
+		if (seen instanceof RunAcc) acc = seen;
+		else {
+			acc = new RunAcc(seen);
+			byRun.set(key, acc);
+		}
+		if (r.run.taskId) {
+			const mapIndex = r.run.mapIndex;
+			const taskKey = typeof mapIndex === 'number' && mapIndex >= 0 ? `${r.run.taskId}[${mapIndex}]` : r.run.taskId;
+			acc.tasks ??= new Map();
+			const list = acc.tasks.get(taskKey);
+			if (list) list.push(r);
+			else acc.tasks.set(taskKey, [r]);
+		} else if (acc.own) acc.own.push(r);
+		else acc.own = [r];
 	}
-	return [...byRun.values()].sort((a, b) => anchor(b.head) - anchor(a.head));
+	const groups: RunGroup[] = [];
+	for (const value of byRun.values()) {
+		if (!(value instanceof RunAcc)) {
+			// the common case: one item for the run
+			const head = value;
+			const due = Number.isNaN(head.runAfter) ? head.intervalEnd : head.runAfter;
+			const order = firstNumber(due, head.logical, head.started, head.ended);
+			groups.push({ head, tasks: [], due, runType: head.runType, maxTry: Math.max(1, head.tryNumber ?? 1), retried: false, order: Number.isNaN(order) ? -Infinity : order });
+			continue;
+		}
+		const { own, tasks: taskTries } = value;
+		let retried = false;
+		let maxTry = 1;
+		let due = NaN;
+		let runType: string | null = null;
+		let logical = NaN;
+		const note = (r: CheckedRun): void => {
+			maxTry = Math.max(maxTry, r.tryNumber ?? 1);
+			if (Number.isNaN(due)) due = Number.isNaN(r.runAfter) ? r.intervalEnd : r.runAfter;
+			if (runType === null) runType = r.runType;
+			if (Number.isNaN(logical)) logical = r.logical;
+		};
+		const tasks: CheckedRun[] = [];
+		if (taskTries) {
+			for (const tries of taskTries.values()) {
+				let latest = tries[0];
+				for (const t of tries) if (laterTry(t, latest)) latest = t;
+				for (const t of tries) {
+					if (t !== latest && isTrouble(t.cls)) retried = true;
+					note(t);
+				}
+				tasks.push(latest);
+			}
+		}
+		let head: CheckedRun;
+		if (own) {
+			head = own[0];
+			for (const r of own) if (laterTry(r, head)) head = r;
+			// the run's own items come first for its times and type
+			due = NaN;
+			runType = null;
+			logical = NaN;
+			note(head);
+			for (const r of own) {
+				if (r !== head && isTrouble(r.cls)) retried = true;
+				note(r);
+			}
+			for (const t of tasks) note(t);
+		} else {
+			let worst = tasks[0];
+			for (const t of tasks) if (TASK_STATE_PRIORITY.indexOf(t.cls) < TASK_STATE_PRIORITY.indexOf(worst.cls)) worst = t;
+			let started = Infinity;
+			let ended = -Infinity;
+			let done = true;
+			for (const t of tasks) {
+				if (!Number.isNaN(t.started)) started = Math.min(started, t.started);
+				if (!Number.isNaN(t.ended)) ended = Math.max(ended, t.ended);
+				if (!isFinished(t.cls)) done = false;
+			}
+			head = {
+				...worst,
+				started: Number.isFinite(started) ? started : NaN,
+				ended: Number.isFinite(ended) && done ? ended : NaN,
+				durationSec: Number.isFinite(started) && Number.isFinite(ended) && done ? (ended - started) / 1000 : null,
+			};
+		}
+		const order = firstNumber(due, logical, head.started, head.ended);
+		groups.push({ head, tasks, due, runType, maxTry, retried, order: Number.isNaN(order) ? -Infinity : order });
+	}
+	return groups.sort((a, b) => b.order - a.order);
 }
 
 /** The light a set of reasons asks for: the worst of them. */
@@ -195,22 +387,59 @@ export function expectedEnd(exp: Expectation | undefined, tickOrStart: number, z
 	return null;
 }
 
-/** Is the run for `tick` there: started at or after the tick, or waiting for it? */
-export function isRunForTick(g: RunGroup, tick: number, previousTick: number): boolean {
-	const r = g.head;
-	const toleranceMs = 60_000;
-	if (!Number.isNaN(r.started) && r.started >= tick - toleranceMs) return true;
-	if (Number.isNaN(r.started) && (Number.isNaN(r.logical) || r.logical >= previousTick)) return true;
-	return false;
+/** Airflow run types that are not the timetable's own run for a tick. */
+const NOT_SCHEDULED = new Set(['manual', 'backfill', 'backfill_job', 'asset_triggered', 'dataset_triggered', 'asset_materialization']);
+
+/**
+ * May this run be the schedule's run for a tick? Airflow: only `scheduled` runs (or runs without a
+ * type); n8n: any execution mode but `manual`.
+ */
+export function isScheduledRun(g: RunGroup): boolean {
+	const type = g.runType;
+	if (type === null || type === 'scheduled') return true;
+	if (g.head.run.source === 'n8n') return type !== 'manual';
+	return !NOT_SCHEDULED.has(type) && !/manual|backfill|asset|dataset/.test(type);
 }
 
-export function checkExpectation(raw: Record<string, unknown>, index: number, defaultZone: string): Expectation & { parsedSchedule: Schedule | null; zone: string } {
+const SAME_INSTANT_MS = 1000;
+const START_TOLERANCE_MS = 60_000;
+
+/**
+ * Is this the schedule's run for `tick`? A scheduled run whose run_after (Airflow 3) or data-
+ * interval end (Airflow 2) is the tick. Items without either: a logical date at the tick (Airflow
+ * 3) or the tick before (Airflow 2) and not started before the tick; items with neither (n8n):
+ * started at or after the tick.
+ */
+export function isRunForTick(g: RunGroup, tick: number, previousTick: number): boolean {
+	if (!isScheduledRun(g)) return false;
+	if (!Number.isNaN(g.due)) return Math.abs(g.due - tick) < SAME_INSTANT_MS;
+	const r = g.head;
+	const startedAfter = Number.isNaN(r.started) || r.started >= tick - START_TOLERANCE_MS;
+	if (!Number.isNaN(r.logical)) {
+		return startedAfter && (Math.abs(r.logical - tick) < SAME_INSTANT_MS || Math.abs(r.logical - previousTick) < SAME_INSTANT_MS);
+	}
+	return !Number.isNaN(r.started) && r.started >= tick - START_TOLERANCE_MS;
+}
+
+export interface CheckedExpectation extends Expectation {
+	zone: string;
+	/** the cron schedule, or null when the pipeline has none the light can expect runs from */
+	parsedSchedule: Schedule | null;
+	scheduleKind: ScheduleKind;
+}
+
+/**
+ * Checks one expectation. Its time zone is its own `timezone`, else `defaultZone`, which should be
+ * the Airflow instance's default_timezone (UTC unless changed in airflow.cfg).
+ */
+export function checkExpectation(raw: Record<string, unknown>, index: number, defaultZone = 'UTC'): CheckedExpectation {
 	const pipeline = raw.pipeline;
 	if (typeof pipeline !== 'string' || pipeline.trim() === '') {
 		throw new InputError(`expectations[${index}].pipeline`, pipeline, 'is missing or empty', 'Each expectation names the pipeline (DAG id or workflow name) it is for.');
 	}
-	const zone = checkZone((raw.timezone as string | undefined) ?? defaultZone, `expectations[${index}].timezone`);
-	const parsedSchedule = parseSchedule(raw.schedule, zone, `expectations[${index}].schedule`);
+	const given = raw.timezone === null || raw.timezone === '' ? undefined : raw.timezone;
+	const zone = checkZone((given as string | undefined) ?? defaultZone, `expectations[${index}].timezone`);
+	const parsed = readSchedule(raw.schedule, zone, `expectations[${index}].schedule`);
 	for (const key of ['expectedDurationMin', 'graceMin', 'redMarginMin'] as const) {
 		const v = raw[key];
 		if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
@@ -220,20 +449,31 @@ export function checkExpectation(raw: Record<string, unknown>, index: number, de
 	if (raw.deadline !== undefined && raw.deadline !== null && (typeof raw.deadline !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(raw.deadline))) {
 		throw new InputError(`expectations[${index}].deadline`, raw.deadline, 'is not a time of day "HH:mm"', 'Give the local time by which the run must finish, e.g. "07:30".');
 	}
-	return { ...(raw as unknown as Expectation), pipeline: pipeline.trim(), zone, parsedSchedule };
+	const clean: Record<string, unknown> = { ...raw };
+	for (const key of ['expectedDurationMin', 'graceMin', 'redMarginMin', 'deadline'] as const) if (clean[key] === null) delete clean[key];
+	return { ...(clean as unknown as Expectation), pipeline: pipeline.trim(), zone, parsedSchedule: parsed.cron, scheduleKind: parsed.kind };
 }
-
-type CheckedExpectation = ReturnType<typeof checkExpectation>;
 
 /** What every pipeline of one call shares: the time of judgement and each schedule's ticks. */
 interface JudgeContext {
 	evaluatedAt: string;
 	ticksOf: (schedule: Schedule, at: number) => { tick: number; previous: number };
+	/** an instant as "yyyy-MM-dd HH:mm GMT+9" in the display zone (memoised: many pipelines share ticks) */
+	fmt: (ms: number) => string;
 }
 
 function judgeContext(opts: TrafficLightOptions): JudgeContext {
 	const ticks = new Map<string, { tick: number; previous: number }>();
+	const texts = new Map<number, string>();
 	return {
+		fmt: (ms) => {
+			let text = texts.get(ms);
+			if (text === undefined) {
+				text = DateTime.fromMillis(ms, { zone: opts.zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+				texts.set(ms, text);
+			}
+			return text;
+		},
 		evaluatedAt: isoIn(DateTime.fromMillis(opts.now), opts.zone),
 		ticksOf: (schedule, at) => {
 			const key = `${schedule.text}|${schedule.zone}|${at}`;
@@ -258,46 +498,81 @@ export function judgePipeline(
 	ctx: JudgeContext = judgeContext(opts),
 ): LightItem {
 	const lang = opts.language;
-	const zone = exp?.zone ?? opts.zone;
-	const fmt = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
-	const runs = groupRuns(items);
+	const zone = exp?.zone ?? opts.scheduleZone;
+	const fmt = ctx.fmt;
+	const all = groupRuns(items);
 	const reasons: Reason[] = [];
-	const latest = runs[0];
 	const grace = (exp?.graceMin ?? opts.graceMin) * 60_000;
 	const redMargin = (exp?.redMarginMin ?? opts.redMarginMin) * 60_000;
+	const schedule = exp?.parsedSchedule ?? null;
+	// the runs that make the pipeline's own sequence: with a cron schedule its scheduled runs;
+	// without one every run but backfills. Other runs only ever add their own failure.
+	const isBackfill = (g: RunGroup): boolean => g.runType !== null && /backfill/.test(g.runType);
+	const runs = schedule ? all.filter(isScheduledRun) : all.filter((g) => !isBackfill(g));
+	const latest = runs[0];
 
 	if (exp?.paused) reasons.push(reason('paused', lang));
-	else if (!latest) reasons.push(reason('no_data', lang));
+	else if (!all.length) reasons.push(reason('no_data', lang));
 	else {
-		// the schedule: the latest tick whose grace has passed must have its run
-		let forTick: RunGroup | undefined;
-		let tick = NaN;
-		if (exp?.parsedSchedule) {
-			const ticks = ctx.ticksOf(exp.parsedSchedule, opts.now - grace);
-			tick = ticks.tick;
-			forTick = runs.find((g) => isRunForTick(g, ticks.tick, ticks.previous));
-			if (!forTick) reasons.push(reason('missed_run', lang, { time: fmt(ticks.tick) }));
+		let current: RunGroup | undefined;
+		let due = NaN;
+		let since = -Infinity;
+		if (schedule) {
+			// the latest tick whose grace has passed must have its run
+			const ticks = ctx.ticksOf(schedule, opts.now - grace);
+			due = ticks.tick;
+			since = ticks.tick;
+			current = runs.find((g) => isRunForTick(g, ticks.tick, ticks.previous));
+			if (!current) reasons.push(reason('missed_run', lang, { time: fmt(ticks.tick) }));
+		} else if (latest) {
+			current = latest;
+			due = firstNumber(latest.due, latest.head.logical);
 		}
-		// lateness of the run that should be done by now
-		const current = forTick ?? latest;
-		const end = expectedEnd(exp, Number.isNaN(tick) ? current.head.started : tick, zone);
-		if (end !== null && !Number.isNaN(end)) {
-			const state = String(current.head.run.state ?? 'none');
-			if (!isFinished(current.head.cls) && opts.now > end) {
-				const late = minutes(opts.now - end);
-				reasons.push(reason(opts.now > end + redMargin ? 'past_deadline' : 'running_late', lang, { state, late, time: fmt(end) }));
-			} else if (current.head.cls === 'success' && !Number.isNaN(current.head.ended) && current.head.ended > end) {
-				reasons.push(reason('finished_late', lang, { late: minutes(current.head.ended - end), time: fmt(end) }));
+		if (current) {
+			const head = current.head;
+			const state = String(head.run.state ?? 'none');
+			if (head.cls === 'pending' && Number.isNaN(head.started) && !Number.isNaN(due) && opts.now > due + grace) {
+				// not started by its due time plus grace: yellow, red past the red margin
+				const late = minutes(opts.now - due);
+				reasons.push(reason(opts.now > due + grace + redMargin ? 'start_overdue' : 'not_started', lang, { state, late, time: fmt(due) }));
+			}
+			const end = expectedEnd(exp, schedule ? due : head.started, zone);
+			if (end !== null && !Number.isNaN(end)) {
+				if (!isFinished(head.cls) && opts.now > end) {
+					const late = minutes(opts.now - end);
+					reasons.push(reason(opts.now > end + redMargin ? 'past_deadline' : 'running_late', lang, { state, late, time: fmt(end) }));
+				} else if (head.cls === 'success' && !Number.isNaN(head.ended) && head.ended > end) {
+					reasons.push(reason('finished_late', lang, { late: minutes(head.ended - end), time: fmt(end) }));
+				}
 			}
 		}
 		const inProgress = runs.find((g) => g.head.cls !== 'pending');
 		if (inProgress && !isFinished(inProgress.head.cls)) judgeInProgress(inProgress, runs, opts, reasons);
 		const finished = runs.find((g) => isFinished(g.head.cls));
-		if (finished) judgeFinished(finished, runs, opts, reasons);
+		if (finished) {
+			judgeFinished(finished, runs, opts, reasons);
+			if (!schedule) since = firstNumber(finished.head.started, finished.order);
+		}
+		// failures of runs that do not stand for a tick (manual, backfill, re-runs of old
+		// intervals) that happened since the judged tick are reasons of their own
+		const sequence = runs.length === all.length ? null : new Set(runs);
+		for (const g of all) {
+			if (g === finished || g.head.cls !== 'failed') continue;
+			const at = firstNumber(g.head.ended, g.head.started);
+			const inSequence = sequence ? sequence.has(g) : true;
+			if (Number.isNaN(at) || at < since) continue;
+			if (inSequence && finished && g.order >= finished.order) continue;
+			reasons.push(reason('other_run_failed', lang, { run: g.head.run.runId, type: g.runType ?? (inSequence ? 'scheduled' : 'other') }));
+		}
+		// "ok" only stands when no other reason asks for more than green
+		if (reasons.some((r) => r.light !== 'green')) {
+			const ok = reasons.findIndex((r) => r.code === 'ok');
+			if (ok >= 0) reasons.splice(ok, 1);
+		}
+		if (!reasons.length) reasons.push(reason('no_run_yet', lang));
 	}
-	if (!reasons.length) reasons.push(reason('not_started', opts.language));
 	const light = worstLight(reasons);
-	const lastRun = latest ? stripRaw(latest.head.run) : null;
+	const lastRun = all[0] ? stripRaw((latest ?? all[0]).head.run) : null;
 	const previousLight = opts.previousLights?.get(pipeline) ?? null;
 	return {
 		pipeline,
@@ -376,7 +651,8 @@ function judgeFinished(run: RunGroup, runs: readonly RunGroup[], opts: TrafficLi
 		reasons.push(reason('upstream_failed', lang));
 	}
 	if (head.cls === 'success') {
-		const tries = Math.max(head.run.tryNumber ?? 1, ...run.tasks.filter((t) => t.cls === 'success').map((t) => t.run.tryNumber ?? 1));
+		// the latest try decides; an earlier try that failed (or a try number above 1) was a retry
+		const tries = Math.max(run.maxTry, run.retried ? 2 : 1);
 		if (tries > 1) reasons.push(reason('success_after_retries', lang, { tries }));
 		judgeDuration(run, runs, head.durationSec, opts, reasons);
 	}

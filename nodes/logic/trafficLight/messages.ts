@@ -6,7 +6,10 @@ export type Language = 'en' | 'ko';
 const REASONS = {
 	paused: { light: 'grey', en: 'Pipeline is paused', ko: '파이프라인이 일시 중지됨' },
 	no_data: { light: 'grey', en: 'No runs in the data', ko: '실행 기록 없음' },
-	not_started: { light: 'grey', en: 'No run has started yet', ko: '아직 시작된 실행 없음' },
+	no_run_yet: { light: 'grey', en: 'No run has started yet', ko: '아직 시작된 실행 없음' },
+	not_started: { light: 'yellow', en: 'Run due at {time} has not started ({state}), {late} min after it was due', ko: '{time} 예정 실행이 {late}분째 시작되지 않음 ({state})' },
+	start_overdue: { light: 'red', en: 'Run due at {time} still has not started ({state}), {late} min after it was due', ko: '{time} 예정 실행이 {late}분이 지나도록 시작되지 않음 ({state})' },
+	other_run_failed: { light: 'red', en: 'Run {run} ({type}) failed', ko: '{type} 실행 {run} 실패' },
 	removed: { light: 'grey', en: 'Latest run was removed', ko: '최근 실행이 제거됨' },
 	latest_failed: { light: 'red', en: 'Latest run failed ({run})', ko: '최근 실행 실패 ({run})' },
 	consecutive_failures: { light: 'red', en: '{count} consecutive failed runs', ko: '{count}회 연속 실패' },

@@ -11,7 +11,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function run(pipeline: string, k: number, state: string | null, extra: Record<string, unknown> = {}) {
 	const start = TICK - k * DAY + 60_000;
 	const finished = state === 'success' || state === 'failed';
-	return { source: 'airflow', pipeline, runId: `r${k}`, state, startedAt: state === 'queued' ? null : iso(start), endedAt: finished ? iso(start + 20 * 60_000) : null, logicalDate: iso(start - DAY), url: `http://af/${pipeline}/${k}`, ...extra };
+	return { source: 'airflow', pipeline, runId: `r${k}`, state, startedAt: state === 'queued' ? null : iso(start), endedAt: finished ? iso(start + 20 * 60_000) : null, logicalDate: iso(TICK - (k + 1) * DAY), url: `http://af/${pipeline}/${k}`, ...extra };
 }
 
 function judge(items: Array<Record<string, unknown>>, exps: Array<Record<string, unknown>> = [], opts: Partial<TrafficLightOptions> = {}) {
@@ -94,11 +94,12 @@ describe('traffic light rules', () => {
 		expect(judge([run('a', 0, 'skipped')], [], { flagSkipped: false })[0].light).toBe('green');
 	});
 	it('grey for no data, paused, or nothing started', () => {
-		const lights = judge([run('q', 0, 'queued')], [{ pipeline: 'none' }, { pipeline: 'p', paused: true }]);
+		// a queued run without any time it was due (no runAfter, interval end or logical date)
+		const lights = judge([run('q', 0, 'queued', { logicalDate: null })], [{ pipeline: 'none' }, { pipeline: 'p', paused: true }]);
 		const by = Object.fromEntries(lights.map((l) => [l.pipeline, l]));
 		expect(codes(by.none)).toEqual(['no_data']);
 		expect(codes(by.p)).toEqual(['paused']);
-		expect(codes(by.q)).toEqual(['not_started']);
+		expect(codes(by.q)).toEqual(['no_run_yet']);
 		expect(lights.every((l) => l.light === 'grey')).toBe(true);
 	});
 	it('derives a run from task items when no DAG-run item is given', () => {
