@@ -91,8 +91,10 @@ export interface SummaryItem {
 	severity: Severity;
 	transient: boolean;
 	confidence: number;
-	fingerprint: string;
-	summarizedBy: 'llm' | 'heuristic';
+	/** null when the log has no recognisable failure line (such a summary is never reused) */
+	fingerprint: string | null;
+	/** `none` when there was no log to read (empty or binary) */
+	summarizedBy: 'llm' | 'heuristic' | 'none';
 	model?: string;
 	usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
 	redactions: Record<string, number>;

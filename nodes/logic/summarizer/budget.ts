@@ -50,6 +50,7 @@ export function rankLines(lines: string[], window: FailureWindow): Candidate[] {
 		if (!existing || existing.rank > rank) candidates.set(index, { index, rank, order });
 	};
 	if (window.failureIndex >= 0) offer(window.failureIndex, Rank.Failure, 0);
+	if (window.chainIndex >= 0) offer(window.chainIndex, Rank.Failure, 1);
 	for (let i = window.start; i <= window.end; i++) {
 		const distance = Math.abs(i - window.failureIndex);
 		offer(i, isExitLine(lines[i]) ? Rank.Exit : Rank.Window, distance);

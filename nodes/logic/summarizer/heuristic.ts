@@ -34,8 +34,21 @@ export const CATEGORY_RULES: CategoryRule[] = [
 		},
 	},
 	{
+		// BigQuery load/query job errors and schema or validation failures are about the data, whatever the frames say
+		category: 'data',
+		pattern:
+			/too many errors|SchemaError|Schema\w*(?:Error|Mismatch)|schema mismatch|does not match (?:the )?(?:table )?schema|Provided Schema does not match|ValidationError|validation (?:error|failed)|failed validation|Could not parse '[^']*' as|Unable to parse|ArrowInvalid|ArrowTypeError|could not convert|invalid input syntax|bad magic number|Failure in test|expect(?:ation)?s? (?:failed|not met)|스키마|검증 실패/i,
+		severity: 'high',
+		transient: false,
+		cause: { en: 'The data did not meet what the task or the database expects.', ko: '데이터가 태스크나 데이터베이스가 기대하는 조건을 만족하지 않습니다.' },
+		action: {
+			en: 'Look at the offending rows or files (bad values, schema changes, nulls) in the source and fix or filter them before re-running.',
+			ko: '원천 데이터에서 문제 행이나 파일(잘못된 값·스키마 변경·NULL)을 찾아 수정하거나 걸러낸 뒤 다시 실행하세요.',
+		},
+	},
+	{
 		category: 'timeout',
-		pattern: /AirflowTaskTimeout|\btimed? ?out\b|TimeoutError|Timeout(?:Exception)?\b|deadline exceeded|statement timeout|lock wait timeout|execution_timeout|시간 초과|타임아웃/i,
+		pattern: /AirflowTaskTimeout|AirflowSensorTimeout|\btimed? ?out\b(?!\s*=)|TimeoutError|(?<![\w.])Timeout(?:Exception)?\b(?!\s*[=(])|ETIMEDOUT|deadline exceeded|DEADLINE_EXCEEDED|statement timeout|lock wait timeout|exceeds the specified timeout|시간 초과|타임아웃/i,
 		severity: 'medium',
 		transient: true,
 		cause: { en: 'An operation took longer than its time limit.', ko: '작업이 제한 시간을 넘겼습니다.' },
@@ -162,10 +175,28 @@ export function heuristicLanguage(language: string): HeuristicLanguage {
 
 /** The first rule whose pattern matches the failure itself, else the window text, else unknown. */
 export function categorise(signature: FailureSignature, windowText: string): { rule: Omit<CategoryRule, 'pattern'>; fromFailureLine: boolean } {
-	const own = [signature.exceptionType, signature.message, signature.failureLine].filter(Boolean).join('\n');
+	const own = [signature.exceptionType, signature.message, signature.failureLine, signature.chainLine].filter(Boolean).join('\n');
 	for (const rule of CATEGORY_RULES) if (own && rule.pattern.test(own)) return { rule, fromFailureLine: true };
-	for (const rule of CATEGORY_RULES) if (rule.pattern.test(windowText)) return { rule, fromFailureLine: false };
+	// the rest of the window, without stack frames and the source lines under them (`timeout=timeout` in a frame is no timeout)
+	const prose = proseOf(windowText);
+	for (const rule of CATEGORY_RULES) if (rule.pattern.test(prose)) return { rule, fromFailureLine: false };
 	return { rule: UNKNOWN, fromFailureLine: false };
+}
+
+/** The lines of a window that are not stack frames or the code lines Python prints under them. */
+export function proseOf(windowText: string): string {
+	const out: string[] = [];
+	let afterFrame = false;
+	for (const line of windowText.split('\n')) {
+		if (/^\s*(?:File "[^"]+", line \d+|at \S)/.test(line)) {
+			afterFrame = true;
+			continue;
+		}
+		if (afterFrame && /^\s{2,}\S/.test(line)) continue;
+		afterFrame = false;
+		out.push(line);
+	}
+	return out.join('\n');
 }
 
 function subject(context: FailureContext, lang: HeuristicLanguage): string {
@@ -212,15 +243,26 @@ export function heuristicSummary(signature: FailureSignature, windowText: string
 	};
 }
 
-/** The summary fields for a log that has nothing to read (empty, binary, missing). */
+/** Why a log cannot be summarised, in the output language. */
+export function unreadableReason(state: 'empty' | 'binary' | 'missing', language: string, detail?: string): string {
+	const lang = heuristicLanguage(language);
+	if (state === 'binary') return lang === 'ko' ? '로그가 바이너리 데이터이며 읽을 수 있는 줄이 없습니다' : 'the log is binary data with no readable line';
+	if (state === 'missing') return lang === 'ko' ? `로그가 없습니다${detail ? ` (${detail})` : ''}` : `there is no log${detail ? ` (${detail})` : ''}`;
+	return lang === 'ko' ? '로그가 비어 있습니다' : 'the log is empty';
+}
+
+/**
+ * The fields for a log that has nothing to read (empty, binary, missing): no summary is claimed;
+ * `summary` says that there is nothing to summarise, in the output language.
+ */
 export function missingLogSummary(reason: string, context: FailureContext, language: string): SummaryFields {
 	const lang = heuristicLanguage(language);
 	return {
 		summary:
 			lang === 'ko'
-				? `${subject(context, lang)}의 실패를 설명할 수 없습니다: ${reason}.`
-				: `${subject(context, lang)} failed, but it cannot be explained: ${reason}.`,
-		rootCause: reason,
+				? `요약 없음: ${subject(context, lang)}의 실패를 설명할 로그가 없습니다 (${reason}).`
+				: `No summary: there is no log to explain the failure of ${subject(context, lang).replace(/^The task$/, 'the task')} (${reason}).`,
+		rootCause: lang === 'ko' ? `알 수 없음 (${reason})` : `unknown (${reason})`,
 		category: 'unknown',
 		suggestedAction:
 			lang === 'ko'

@@ -123,7 +123,7 @@ describe('failure window', () => {
 		const prepared = prepareLog({ log: 'step 1 ok\nstep 2 ok\nall good', logTokens: 1000 });
 		expect(prepared.empty).toBe(false);
 		expect(prepared.signature.failureLine).toBeNull();
-		expect(prepared.notes).toContain('no error line was found in the log');
+		expect(prepared.notes).toContain('no failure line was found in the log');
 		expect(prepared.text).toContain('all good');
 	});
 });
