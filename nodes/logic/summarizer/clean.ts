@@ -93,7 +93,8 @@ export function cleanLog(text: string, keepBoilerplate = false): CleanedLines {
 	for (const rawLine of raw) {
 		let line = lastCarriageReturnSegment(rawLine).trimEnd();
 		if (!keepBoilerplate) {
-			line = shortenAirflowPrefix(line.replace(RUNNER_STAMP, ''));
+			if (line.length > 20 && line.charCodeAt(10) === 84 /* T */) line = line.replace(RUNNER_STAMP, '');
+			line = shortenAirflowPrefix(line);
 			if (isAirflowBoilerplate(line)) continue;
 		}
 		const blank = line.trim().length === 0;

@@ -145,7 +145,7 @@ export function isErrorLine(line: string): boolean {
 
 /** Wrappers that say only "something failed"; the real cause is in the lines before them. */
 const GENERIC_FAILURE =
-	/Error: (?:ImagePullBackOff|ErrImagePull|CrashLoopBackOff)\s*$|Back-off (?:pulling image|restarting failed container)|Bash command failed|non-zero exit (?:code|status)|returned non-zero exit status|Pod (?:\S+ )?returned a failure|Job aborted due to stage failure|dbt (?:command|run) failed|Task failed with exception|Process exited with|Subprocess failed|CalledProcessError|Job \d+ failed|Job failed: exit code|See the logs? (?:above|for details)/i;
+	/Error: (?:ImagePullBackOff|ErrImagePull|CrashLoopBackOff)\s*$|Back-off (?:pulling image|restarting failed container)|Bash command failed|non-zero exit (?:code|status)|returned non-zero exit status|Pod (?:\S+ )?returned a failure|Job aborted due to stage failure|dbt (?:command|run) failed|Task failed with exception|Process exited with|Subprocess failed|CalledProcessError|Job \d+ failed|Job failed: exit code|failed \d+ times; aborting job|Encountered an error executing step|See the logs? (?:above|for details)/i;
 
 export function isGenericFailure(line: string): boolean {
 	return GENERIC_FAILURE.test(line);

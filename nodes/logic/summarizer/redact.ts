@@ -87,7 +87,8 @@ export function isSecretName(name: string): boolean {
 	const parts = nameParts(name);
 	if (parts.length === 0 || parts.length > 8) return false;
 	const last = parts[parts.length - 1];
-	if (/(?:error|exception|warning)$/.test(last)) return false;
+	// exception and status names (`ForeignKeyViolation`, `InvalidTokenError`, `TokenExpired`) are not fields
+	if (/(?:error|errors|exception|warning|violation|failure|fault|denied|refused|notfound|conflict|invalid|expired|exceeded|missing|mismatch)$/.test(last)) return false;
 	for (let i = 0; i < parts.length; i++) {
 		const part = parts[i];
 		let secret = SECRET_WORDS.test(part);
@@ -140,7 +141,7 @@ export function looksHighEntropy(value: string): boolean {
 const NAME = `[A-Za-z_][A-Za-z0-9_.\\-]{0,80}|[가-힣]{2,10}`;
 /** `name=value`, `name: value`, `"name": "value"`, `'name' => 'value'`, `--name value` is not covered (no separator). */
 const NAMED_VALUE = new RegExp(
-	`(?<![A-Za-z0-9_.\\-])(["']?)(${NAME})\\1(\\s*(?:=>|=|:)\\s*)("[^"\\n]*"|'[^'\\n]*'|\\$\\{[^}\\n]*\\}|\\{\\{[^}\\n]*\\}\\}|(?![[{(])[^\\s,;&'"})\\]<>]+)`,
+	`(?<![A-Za-z0-9_.\\-])(["']?)(${NAME})\\1(\\s*(?:=>|=|:)\\s*)("[^"\\n]*"|'[^'\\n]*'|\\$\\{[^}\\n]*\\}|\\{\\{[^}\\n]*\\}\\}|(?![[{(]|\\/\\/)[^\\s,;&?#'"})\\]<>]+)`,
 	'g',
 );
 
@@ -163,6 +164,13 @@ const RULES: Rule[] = [
 		// Slack and Discord webhooks: the host stays, the path goes
 		pattern:
 			/(\bhttps?:\/\/(?:[a-z0-9-]+\.webhook\.office\.com\/webhook(?:b2)?\/|outlook\.office(?:365)?\.com\/webhook\/|[a-z0-9.-]+\.logic\.azure\.com(?::\d+)?\/|[a-z0-9.-]+\.api\.powerplatform\.com(?::\d+)?\/|hooks\.slack\.com\/(?:services|workflows|triggers)\/|(?:discord|discordapp)\.com\/api\/webhooks\/))([^\s'"<>)\]}]+)/gi,
+		keepGroup: 1,
+		valueGroup: 2,
+	},
+	{
+		// the same webhook paths without their host (`Max retries exceeded with url: /api/webhooks/...`)
+		kind: 'webhook',
+		pattern: /((?:^|[\s'"(=:])\/(?:api\/webhooks\/\d{5,}|webhookb2|services\/T[A-Z0-9]{6,})\/)([^\s'"<>)\]}]+)/g,
 		keepGroup: 1,
 		valueGroup: 2,
 	},

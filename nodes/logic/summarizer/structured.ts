@@ -173,8 +173,9 @@ const MAX_STRUCTURED_BYTES = 32 * 1024 * 1024;
  * rendered as text; the text itself when it is not structured.
  */
 export function renderStructuredText(text: string): { text: string; structured: boolean } {
-	const trimmed = text.trimStart();
-	if (trimmed.length === 0 || trimmed.length > MAX_STRUCTURED_BYTES || (trimmed[0] !== '{' && trimmed[0] !== '[')) return { text, structured: false };
+	const first = /\S/.exec(text.length > 4096 ? text.slice(0, 4096) : text);
+	if (!first || text.length > MAX_STRUCTURED_BYTES || (first[0] !== '{' && first[0] !== '[')) return { text, structured: false };
+	const trimmed = text.slice(first.index);
 	try {
 		const whole = renderStructuredValue(JSON.parse(trimmed) as unknown);
 		if (whole !== undefined) return { text: whole, structured: true };

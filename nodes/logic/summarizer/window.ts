@@ -15,6 +15,7 @@ import {
 	isMarkingLine,
 	isSpecificFailure,
 	isTracebackHeader,
+	messageOf,
 	parseExceptionAt,
 	parseExceptionLine,
 } from './lines';
@@ -59,6 +60,10 @@ export function lastErrorLine(lines: string[]): number {
  * exception a few lines before it is the failure. An ERROR-level line is kept as it is.
  */
 export function preferExceptionJustBefore(lines: string[], index: number): number {
+	if (isErrorLevel(lines[index]) && /^[<{[]/.test(messageOf(lines[index]))) {
+		// a response body logged at ERROR level (`<html>…502 Bad Gateway…`) follows the line that states the failure
+		for (let i = index - 1; i >= Math.max(0, index - 3); i--) if (isErrorLevel(lines[i]) && !/^[<{[]/.test(messageOf(lines[i]))) return i;
+	}
 	if (isErrorLevel(lines[index]) || isSpecificFailure(lines[index])) return index;
 	for (let i = index - 1; i >= Math.max(0, index - TRAILING_CHATTER); i--) {
 		if (isMarkingLine(lines[i])) continue;
@@ -98,7 +103,7 @@ export function blockStartOf(lines: string[], index: number): number {
 		if (isTracebackHeader(line) || isChainedTracebackMarker(line)) {
 			start = i;
 			gap = 0;
-		} else if (isFrameLine(line) || isCausedByLine(line) || parseExceptionAt(lines, i) !== null || /^\s{2,}\S/.test(line) || /^\s*[\^~]+\s*$/.test(line) || /^\s*(?:Driver stacktrace:|goroutine \d+ \[|created by )/.test(line) || /^\[signal /.test(line)) {
+		} else if (isFrameLine(line) || isCausedByLine(line) || parseExceptionAt(lines, i) !== null || /^\s{2,}\S/.test(line) || /^\s*[\^~]+\s*$/.test(line) || /^\s*(?:Driver stacktrace:|goroutine \d+ \[|created by )/.test(line) || /^(?:DETAIL|HINT|CONTEXT|Detail|Hint|LINE \d+):/.test(line) || /^\[signal /.test(line)) {
 			start = i;
 			gap = 0;
 		} else if (line.trim().length === 0 && gap === 0) {

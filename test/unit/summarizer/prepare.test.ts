@@ -106,7 +106,8 @@ describe('failure window', () => {
 	test.each(corpus.map((l) => [l.file, l] as const))('%s: the expected failure line survives preparation and is read as the failure', (_file, log) => {
 		const result = preparePrompt({ log: log.bytes, context: { pipeline: 'p', taskId: 't' }, language: 'en', model: null });
 		expect(result.prepared.text).toContain(log.failureLine);
-		expect(result.prepared.signature.failureLine).toContain(log.failureLine);
+		// the failure line, or for an exception chain the root cause kept beside it
+		expect(`${result.prepared.signature.failureLine}\n${result.prepared.signature.chainLine ?? ''}`).toContain(log.failureLine);
 	});
 
 	test('a generic wrapper ("Bash command failed") points at the specific error before it', () => {
