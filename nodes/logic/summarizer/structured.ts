@@ -40,6 +40,8 @@ function exceptionDetail(entry: JsonObject): ExceptionDetail {
 			const line = str(frame.lineno) ?? str(frame.line) ?? '?';
 			const name = str(frame.name) ?? str(frame.function) ?? '<module>';
 			frames.push(`  File "${file}", line ${line}, in ${name}`);
+			const source = str(frame.line);
+			if (source && source.trim()) frames.push(`    ${source.trim()}`);
 		}
 	}
 	const notes = Array.isArray(entry.exc_notes) ? entry.exc_notes.map((n) => str(n)).filter((n): n is string => n !== undefined) : [];
