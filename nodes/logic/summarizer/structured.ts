@@ -184,6 +184,8 @@ export function renderStructuredText(text: string): { text: string; structured: 
 	} catch {
 		// not one JSON document: maybe one a line
 	}
+	// one JSON object a line: only when the log starts with one (a 10 MB text log must not be split twice)
+	if (first[0] !== '{') return { text, structured: false };
 	const lines = text.split('\n');
 	let events = 0;
 	let nonEmpty = 0;
