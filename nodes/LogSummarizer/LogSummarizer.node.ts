@@ -131,7 +131,7 @@ async function summarizeItem(ctx: IExecuteFunctions, item: INodeExecutionData, i
 			...base,
 			...fields,
 			fingerprint: prepared.fingerprint,
-			summarizedBy: empty ? 'none' : 'heuristic',
+			summarizedBy: 'heuristic',
 			logState: prepared.prepared.logState,
 			redactions: prepared.prepared.redactions,
 			promptTokens: prepared.promptTokens,

@@ -93,8 +93,8 @@ export interface SummaryItem {
 	confidence: number;
 	/** null when the log has no recognisable failure line (such a summary is never reused) */
 	fingerprint: string | null;
-	/** `none` when there was no log to read (empty or binary) */
-	summarizedBy: 'llm' | 'heuristic' | 'none';
+	/** `heuristic` also when there was no log to read (then `logState` says `empty` or `binary` and the summary claims nothing) */
+	summarizedBy: 'llm' | 'heuristic';
 	model?: string;
 	usage?: { promptTokens: number; completionTokens: number; totalTokens: number };
 	redactions: Record<string, number>;

@@ -7,7 +7,7 @@ import type { SummaryFields } from './types';
 
 export interface KnownSummary extends SummaryFields {
 	fingerprint: string;
-	summarizedBy: 'llm' | 'heuristic' | 'none';
+	summarizedBy: 'llm' | 'heuristic';
 	model?: string;
 }
 

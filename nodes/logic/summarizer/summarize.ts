@@ -75,7 +75,8 @@ function unreadableOutput(prepared: PreparedFailure, request: SummarizeRequest):
 	return {
 		...missingLogSummary(reason, request.context, request.language),
 		fingerprint: null,
-		summarizedBy: 'none',
+		// the collectors' database accepts llm | heuristic | cache; logState and the summary say that nothing was read
+		summarizedBy: 'heuristic',
 		redactions: {},
 		fallbackReason: reason,
 		logState: prepared.logState,

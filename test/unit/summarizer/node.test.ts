@@ -78,7 +78,7 @@ describe('Log Summarizer node', () => {
 		const node = new LogSummarizer();
 		const { ctx } = fakeContext([item({ pipeline: 'p' })], base);
 		const [out] = await node.execute.call(ctx);
-		expect(out[0].json).toMatchObject({ summarizedBy: 'none', logState: 'empty', promptTokens: 0, fingerprint: null, category: 'unknown', confidence: 0, fallbackReason: 'there is no log (the item has no field "log" with the log)' });
+		expect(out[0].json).toMatchObject({ summarizedBy: 'heuristic', logState: 'empty', promptTokens: 0, fingerprint: null, category: 'unknown', confidence: 0, fallbackReason: 'there is no log (the item has no field "log" with the log)' });
 		expect(out[0].json.summary).toMatch(/^No summary: /);
 		expect(server.requests).toHaveLength(0);
 	});
@@ -91,12 +91,12 @@ describe('Log Summarizer node', () => {
 			{ ...base, outputLanguage: 'ko' },
 		);
 		const [out] = await node.execute.call(ctx);
-		expect(out[0].json).toMatchObject({ logState: 'empty', promptTokens: 0, summarizedBy: 'none', fingerprint: null });
+		expect(out[0].json).toMatchObject({ logState: 'empty', promptTokens: 0, summarizedBy: 'heuristic', fingerprint: null });
 		for (const field of ['summary', 'rootCause', 'suggestedAction', 'fallbackReason']) expect(String(out[0].json[field])).not.toMatch(/\b(?:the|log|empty|is)\b/);
 		expect(server.requests).toHaveLength(0);
 		const binary = fakeContext([item({ pipeline: 'p' }, { data: { data: junk.toString('base64'), mimeType: 'application/octet-stream' } })], { ...base, logSource: 'binary', binaryPropertyName: 'data' });
 		const [outBinary] = await node.execute.call(binary.ctx);
-		expect(outBinary[0].json).toMatchObject({ logState: 'binary', promptTokens: 0, summarizedBy: 'none' });
+		expect(outBinary[0].json).toMatchObject({ logState: 'binary', promptTokens: 0, summarizedBy: 'heuristic' });
 	});
 
 	test('with On Bad Input = fail, an empty log fails the item with an error naming it', async () => {
