@@ -11,7 +11,8 @@ import {
 } from 'n8n-workflow';
 import { InputError } from '../logic/shared/errors';
 import type { FingerprintScope } from '../logic/summarizer/fingerprint';
-import { heuristicSummary, missingLogSummary } from '../logic/summarizer/heuristic';
+import { heuristicSummary, missingLogSummary, unreadableReason } from '../logic/summarizer/heuristic';
+import { secretScrubber } from '../logic/summarizer/scrub';
 import { createChatModel, DEFAULT_MODEL, safeErrorMessage, type ResponseFormatMode } from '../logic/summarizer/openaiClient';
 import { ModelCallError, preparePrompt, summarizeFailure, type SummarizeRequest } from '../logic/summarizer/summarize';
 import { properties } from './description';
@@ -27,6 +28,7 @@ interface Options {
 	knownSummariesField?: string;
 	maxOutputTokens?: number;
 	maxRetries?: number;
+	onBadInput?: 'output' | 'fail';
 	onModelError?: 'fallback' | 'fail';
 	redactEmails?: boolean;
 	responseFormat?: ResponseFormatMode;
@@ -120,21 +122,25 @@ async function summarizeItem(ctx: IExecuteFunctions, item: INodeExecutionData, i
 	const base: IDataObject = { ...context };
 	if (operation === 'prepare') {
 		const prepared = preparePrompt(request);
-		const fields = prepared.prepared.empty
-			? missingLogSummary(missing ?? prepared.prepared.notes.join('; '), context, request.language)
-			: heuristicSummary(prepared.prepared.signature, prepared.prepared.windowText, context, request.language);
-		return {
+		failOnBadInput(ctx, options, prepared.prepared.logState, missing, i);
+		const scrub = secretScrubber(prepared.prepared.secrets, prepared.prepared.text);
+		const empty = prepared.prepared.empty;
+		const reason = empty ? unreadableReason(missing ? 'missing' : prepared.prepared.logState === 'binary' ? 'binary' : 'empty', request.language, missing) : undefined;
+		const fields = reason !== undefined ? missingLogSummary(reason, context, request.language) : heuristicSummary(prepared.prepared.signature, prepared.prepared.windowText, context, request.language);
+		return scrub.deep({
 			...base,
 			...fields,
 			fingerprint: prepared.fingerprint,
 			summarizedBy: 'heuristic',
+			logState: prepared.prepared.logState,
 			redactions: prepared.prepared.redactions,
 			promptTokens: prepared.promptTokens,
 			signature: { ...prepared.prepared.signature },
 			notes: prepared.prepared.notes,
 			preparedLog: prepared.prepared.text,
-		};
+		});
 	}
+	failOnBadInput(ctx, options, log === undefined ? 'empty' : null, missing, i);
 	let apiKey = '';
 	if (options.useModel !== false && log !== undefined) {
 		const credential = await ctx.getCredentials('pipelineMonitorOpenAiApi', i);
@@ -152,14 +158,32 @@ async function summarizeItem(ctx: IExecuteFunctions, item: INodeExecutionData, i
 		if (error instanceof ModelCallError) error.message = safeErrorMessage(error, apiKey);
 		return Promise.reject(error);
 	});
+	// an empty or binary log is never sent, so failing here costs no model call
+	failOnBadInput(ctx, options, result.prepared.logState, missing, i);
 	const summary = result.summary;
-	if (missing) Object.assign(summary, missingLogSummary(missing, context, request.language), { fallbackReason: missing });
-	return {
+	if (missing) {
+		const reason = unreadableReason('missing', request.language, missing);
+		Object.assign(summary, missingLogSummary(reason, context, request.language), { fallbackReason: reason });
+	}
+	const scrubAll = secretScrubber([...result.prepared.secrets, apiKey], result.prepared.text);
+	return scrubAll.deep({
 		...base,
 		...(summary as unknown as IDataObject),
 		promptTokens: result.promptTokens,
 		...(options.includePreparedLog ? { preparedLog: result.prepared.text } : {}),
-	};
+	});
+}
+
+/** With On Bad Input = fail, an empty, missing or binary log fails the item with a NodeOperationError naming it. */
+function failOnBadInput(ctx: IExecuteFunctions, options: Options, state: 'ok' | 'empty' | 'binary' | null, missing: string | undefined, i: number): void {
+	if (options.onBadInput !== 'fail') return;
+	if (missing) throw new NodeOperationError(ctx.getNode(), `Item ${i}: ${missing}`, { itemIndex: i, description: 'Pass the task log to this node, or set On Bad Input to "Output a Result Saying So".' });
+	if (state === 'empty' || state === 'binary') {
+		throw new NodeOperationError(ctx.getNode(), `Item ${i}: the log is ${state === 'binary' ? 'binary data with no readable line' : 'empty'}`, {
+			itemIndex: i,
+			description: 'Check the step that fetches the log, or set On Bad Input to "Output a Result Saying So".',
+		});
+	}
 }
 
 function toNodeError(ctx: IExecuteFunctions, error: unknown, i: number): NodeOperationError | NodeApiError {

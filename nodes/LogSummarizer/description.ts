@@ -158,6 +158,16 @@ export const properties: INodeProperties[] = [
 				displayOptions: summarizeOnlyOption,
 			},
 			{
+				displayName: 'On Bad Input',
+				name: 'onBadInput',
+				type: 'options',
+				options: [
+					{ name: 'Output a Result Saying So', value: 'output', description: 'An empty or binary log gives logState "empty" or "binary", promptTokens 0 and no summary' },
+					{ name: 'Fail the Item', value: 'fail', description: 'An empty, missing or binary log fails the item with an error naming it' },
+				],
+				default: 'output',
+			},
+			{
 				displayName: 'On Model Error',
 				name: 'onModelError',
 				type: 'options',

@@ -129,7 +129,7 @@ describe('Airflow failure collector', () => {
 		const row = await reported(eventKey);
 		expect(row).toMatchObject({ source: 'airflow', kind: 'failure', pipeline: t.dagId, run_id: t.runId, task_id: t.taskId, try_number: t.tryNumber, summarized_by: 'llm', teams_status: 202 });
 		expect(row.summary).toBeTruthy();
-		expect(row.fingerprint).toMatch(/^fp1:/);
+		expect(row.fingerprint).toMatch(/^fp2:/);
 		expect(row.payload.dag_id).toBe(t.dagId);
 		// the log was fetched from Airflow (the Task Log operation) and sent to the model
 		expect(airflow.requests.some((r) => r.path.includes(`/dags/${t.dagId}/dagRuns/`) && r.path.includes(`/logs/${t.tryNumber}`) && r.status === 200)).toBe(true);

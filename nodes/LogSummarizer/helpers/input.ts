@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { errorOfItem, renderStructuredValue } from '../../logic/summarizer/structured';
 import type { FailureContext } from '../../logic/summarizer/types';
 
 /** Reads `a.b.c` (or `a[0].b`) from an item's JSON. */
@@ -11,41 +12,31 @@ export function getPath(data: unknown, path: string): unknown {
 	return value;
 }
 
-function structuredLine(entry: Record<string, unknown>): string {
-	const time = typeof entry.timestamp === 'string' ? `[${entry.timestamp}] ` : '';
-	const level = typeof entry.level === 'string' ? `${entry.level.toUpperCase()} - ` : '';
-	return `${time}${level}${String(entry.event ?? entry.message ?? JSON.stringify(entry))}`;
-}
-
 /**
- * The log text in a field: a string; a list of lines or of Airflow 3 structured messages
- * (`{event, timestamp, level}`); an error object (`{message, stack}`). Undefined when absent.
+ * The log text in a field: a string; a list of lines or of Airflow 3 structured events
+ * (`{event, timestamp, level, logger, error_detail}`, rendered with every field); an error object
+ * (`{message, description, stack, node, cause}`). Undefined when absent.
  */
 export function logTextOf(value: unknown): string | undefined {
 	if (value === undefined || value === null) return undefined;
 	if (typeof value === 'string') return value;
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	if (Array.isArray(value)) {
-		return value.map((entry) => (typeof entry === 'string' ? entry : typeof entry === 'object' && entry !== null ? structuredLine(entry as Record<string, unknown>) : String(entry))).join('\n');
-	}
+	const structured = renderStructuredValue(value);
+	if (structured !== undefined) return structured;
+	if (Array.isArray(value)) return value.map((entry) => (typeof entry === 'string' ? entry : JSON.stringify(entry))).join('\n');
 	if (typeof value === 'object') {
 		const o = value as Record<string, unknown>;
-		if (typeof o.stack === 'string' || typeof o.message === 'string') {
-			const message = typeof o.message === 'string' ? o.message : '';
-			const stack = typeof o.stack === 'string' ? o.stack : '';
-			return stack.includes(message) ? stack : [message, stack].filter(Boolean).join('\n');
-		}
-		if (Array.isArray(o.content)) return logTextOf(o.content);
 		if (typeof o.content === 'string') return o.content;
 		return JSON.stringify(value, null, 1);
 	}
 	return undefined;
 }
 
-/** The error of an n8n Error Trigger item (`execution.error`), if the item is one. */
+/** The error of an n8n Error Trigger item (`execution.error`, with message, description, node, stack and cause), if the item is one. */
 export function errorTriggerLog(json: IDataObject): string | undefined {
-	const error = getPath(json, 'execution.error');
-	return error === undefined ? undefined : logTextOf(error);
+	if (getPath(json, 'execution.error') === undefined) return undefined;
+	const error = errorOfItem(json);
+	return error ? renderStructuredValue(error) : logTextOf(getPath(json, 'execution.error'));
 }
 
 function text(value: unknown): string | undefined {

@@ -99,7 +99,9 @@ export interface SummaryItem {
 	severity: Severity;
 	transient: boolean;
 	confidence: number;
-	fingerprint: string;
+	/** null when the log has no recognisable failure line (such a summary is never reused) */
+	fingerprint: string | null;
+	/** `heuristic` also when there was no log to read (then `logState` says `empty` or `binary` and the summary claims nothing) */
 	summarizedBy: 'llm' | 'heuristic';
 	model?: string;
 	usage?: { promptTokens: number; completionTokens: number; totalTokens: number };

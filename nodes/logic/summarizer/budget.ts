@@ -12,6 +12,8 @@ export const MAX_LINE_CHARS = 1000;
 const HEAD_LINES = 12;
 const TAIL_LINES = 12;
 const OUTSIDE_ERROR_LINES = 40;
+/** How far before the window other error lines are looked for (a 10 MB log must not cost a scan of every line). */
+const OUTSIDE_SEARCH_LINES = 20_000;
 
 /** Priority ranks (lower is kept first). */
 const enum Rank {
@@ -50,12 +52,14 @@ export function rankLines(lines: string[], window: FailureWindow): Candidate[] {
 		if (!existing || existing.rank > rank) candidates.set(index, { index, rank, order });
 	};
 	if (window.failureIndex >= 0) offer(window.failureIndex, Rank.Failure, 0);
+	if (window.chainIndex >= 0) offer(window.chainIndex, Rank.Failure, 1);
 	for (let i = window.start; i <= window.end; i++) {
 		const distance = Math.abs(i - window.failureIndex);
 		offer(i, isExitLine(lines[i]) ? Rank.Exit : Rank.Window, distance);
 	}
 	let outside = 0;
-	for (let i = window.start - 1; i >= 0 && outside < OUTSIDE_ERROR_LINES; i--) {
+	const stop = Math.max(0, window.start - OUTSIDE_SEARCH_LINES);
+	for (let i = window.start - 1; i >= stop && outside < OUTSIDE_ERROR_LINES; i--) {
 		if (isErrorLine(lines[i])) offer(i, Rank.OtherError, outside++);
 	}
 	for (let i = 0; i < Math.min(HEAD_LINES, lines.length); i++) offer(i, Rank.Head, i);

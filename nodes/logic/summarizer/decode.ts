@@ -9,6 +9,8 @@ export interface DecodedLog {
 	encoding: string;
 	/** true when the bytes look like a binary file rather than a log */
 	binary: boolean;
+	/** for binary input: its readable text lines (runs of printable ASCII/Hangul that read as words), possibly none */
+	readable?: string[];
 	notes: string[];
 }
 
@@ -66,4 +68,26 @@ export function decodeLog(input: string | Uint8Array): DecodedLog {
 		binary,
 		notes: [binary ? 'the log looks like binary data (NUL or control characters)' : 'the log was not UTF-8; it was decoded as Latin-1'],
 	};
+}
+
+/** Runs of printable text in binary data that read as words (a `strings`-like pass, stricter). */
+export function readableLines(text: string): string[] {
+	const out: string[] = [];
+	for (const run of text.split(/[^\t\x20-\x7e\uac00-\ud7a3]+/)) {
+		const line = run.trim();
+		if (line.length < 12 || line.length > 4000) continue;
+		const letters = (line.match(/[A-Za-z\uac00-\ud7a3]/g) ?? []).length;
+		const words = line.match(/[A-Za-z\uac00-\ud7a3]{3,}/g) ?? [];
+		if (letters / line.length < 0.5 || words.length < 3 || !/\s/.test(line)) continue;
+		out.push(line);
+	}
+	return out;
+}
+
+/** Decodes a log and, when it is binary, keeps its readable lines. */
+export function decodeWithReadable(input: string | Uint8Array): DecodedLog {
+	const decoded = decodeLog(input);
+	if (!decoded.binary) return decoded;
+	const text = typeof input === 'string' ? input : new TextDecoder('latin1').decode(input);
+	return { ...decoded, readable: readableLines(text) };
 }

@@ -32,20 +32,31 @@ export function normaliseForFingerprint(text: string): string {
 	return out.trim();
 }
 
-/** The text a fingerprint is made of: type, message and location without line numbers. */
-export function fingerprintBasis(signature: FailureSignature, context: FailureContext, scope: FingerprintScope): string {
+/**
+ * The text a fingerprint is made of: the normalised failure line (type and message) and the
+ * normalised other end of its exception chain; with scope `task`, the pipeline and task too.
+ * Null when the log has no recognisable failure line: such a log gets no reusable fingerprint,
+ * whatever its pipeline and task (different failures of one task must never share a summary).
+ */
+export function fingerprintBasis(signature: FailureSignature, context: FailureContext, scope: FingerprintScope): string | null {
+	if (!signature.failureLine) return null;
+	const failure = signature.exceptionType ? `${signature.exceptionType}: ${signature.message ?? ''}` : (signature.message ?? signature.failureLine);
 	const location = signature.location ? signature.location.replace(/:\d+ in /, ' in ') : '';
-	const parts = [
-		signature.exceptionType ?? '',
-		normaliseForFingerprint(signature.message ?? signature.failureLine ?? ''),
-		normaliseForFingerprint(location),
-	];
+	const parts = [normaliseForFingerprint(messageOfLine(failure)), normaliseForFingerprint(messageOfLine(signature.chainLine ?? '')), normaliseForFingerprint(location)];
+	if (parts[0].replace(/<\w+>|[\s:.,;'"()[\]{}-]/g, '') === '') return null;
 	if (scope === 'task') parts.unshift(context.pipeline ?? '', context.taskId ?? '');
 	return parts.join('\n');
 }
 
-/** `fp1:` + 24 hex characters of SHA-256 over the fingerprint basis. */
-export function fingerprintOf(signature: FailureSignature, context: FailureContext, scope: FingerprintScope = 'task'): string {
-	const hash = createHash('sha256').update(fingerprintBasis(signature, context, scope), 'utf8').digest('hex');
-	return `fp1:${hash.slice(0, 24)}`;
+/** A log line without its clock and level prefix. */
+function messageOfLine(line: string): string {
+	return line.replace(/^(?:\d{2}:\d{2}:\d{2}[.,]?\d*\s+)?(?:\[?(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL)\]?\s*(?:-|:)?\s+)/, '').trim();
+}
+
+/** `fp2:` + 24 hex characters of SHA-256 over the fingerprint basis; null when the log has no failure line. */
+export function fingerprintOf(signature: FailureSignature, context: FailureContext, scope: FingerprintScope = 'task'): string | null {
+	const basis = fingerprintBasis(signature, context, scope);
+	if (basis === null) return null;
+	const hash = createHash('sha256').update(basis, 'utf8').digest('hex');
+	return `fp2:${hash.slice(0, 24)}`;
 }

@@ -24,7 +24,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
 	{
 		category: 'resource',
 		pattern:
-			/OutOfMemory|MemoryError|OOMKilled|out of memory|Cannot allocate memory|exit code:? 137|return code -9|Negsignal\.SIGKILL|exceeding memory limits|exceeds memory limit|No space left on device|disk quota exceeded|Insufficient (?:memory|cpu)|GC overhead limit|메모리 부족|디스크 공간/i,
+			/OutOfMemory|MemoryError|OOMKilled|out of memory|Cannot allocate memory|exit code:? 137|return code -9|Negsignal\.SIGKILL|exceeding (?:physical |virtual )?memory limits?|exceeds memory limit|memoryOverhead|No space left on device|disk quota exceeded|Insufficient (?:memory|cpu)|GC overhead limit|메모리 부족|디스크 공간/i,
 		severity: 'high',
 		transient: false,
 		cause: { en: 'The task ran out of memory or disk.', ko: '태스크가 메모리 또는 디스크를 모두 사용했습니다.' },
@@ -34,8 +34,21 @@ export const CATEGORY_RULES: CategoryRule[] = [
 		},
 	},
 	{
+		// BigQuery load/query job errors and schema or validation failures are about the data, whatever the frames say
+		category: 'data',
+		pattern:
+			/too many errors|SchemaError|Schema\w*(?:Error|Mismatch)|schema mismatch|does not match (?:the )?(?:table )?schema|Provided Schema does not match|ValidationError|validation (?:error|failed)|failed validation|Could not parse '[^']*' as|Unable to parse|ArrowInvalid|ArrowTypeError|could not convert|Cannot convert non-finite|IntCastingNaN|BadZipFile|is not a zip file|corrupt(?:ed)? (?:file|data|archive|block)|invalid input syntax|bad magic number|Failure in test|expect(?:ation)?s? (?:failed|not met)|스키마|검증 실패/i,
+		severity: 'high',
+		transient: false,
+		cause: { en: 'The data did not meet what the task or the database expects.', ko: '데이터가 태스크나 데이터베이스가 기대하는 조건을 만족하지 않습니다.' },
+		action: {
+			en: 'Look at the offending rows or files (bad values, schema changes, nulls) in the source and fix or filter them before re-running.',
+			ko: '원천 데이터에서 문제 행이나 파일(잘못된 값·스키마 변경·NULL)을 찾아 수정하거나 걸러낸 뒤 다시 실행하세요.',
+		},
+	},
+	{
 		category: 'timeout',
-		pattern: /AirflowTaskTimeout|\btimed? ?out\b|TimeoutError|Timeout(?:Exception)?\b|deadline exceeded|statement timeout|lock wait timeout|execution_timeout|시간 초과|타임아웃/i,
+		pattern: /AirflowTaskTimeout|AirflowSensorTimeout|\btimed? ?out\b(?!\s*=)|TimeoutError|(?<![\w.])Timeout(?:Exception)?\b(?!\s*[=(])|ETIMEDOUT|deadline exceeded|DEADLINE_EXCEEDED|statement timeout|lock wait timeout|exceeds the specified timeout|시간 초과|타임아웃/i,
 		severity: 'medium',
 		transient: true,
 		cause: { en: 'An operation took longer than its time limit.', ko: '작업이 제한 시간을 넘겼습니다.' },
@@ -58,7 +71,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
 	{
 		category: 'permission',
 		pattern: new RegExp(
-			`permission denied|access denied|AccessDenied|Forbidden|Unauthorized|InsufficientPrivilege|not authorized|authentication failed|invalid credentials|Login failed|logon denied|invalid username/password|${HTTP('401|403')}|권한|인증 실패|접근 거부`,
+			`permission denied|access denied|AccessDenied|Forbidden|Unauthorized|InsufficientPrivilege|insufficient privileges?|not authorized|authentication failed|Authentication failed|Authorization failed|bad auth|invalid_auth|not_authed|token_expired|invalid credentials|Login failed|logon denied|invalid username/password|does not have [\\w.]+ access|ORA-0(?:1031|1017|1045)\\b|${HTTP('401|403')}|권한|인증 실패|인증을 실패|인증에 실패|접근 거부`,
 			'i',
 		),
 		severity: 'high',
@@ -72,7 +85,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
 	{
 		category: 'infrastructure',
 		pattern:
-			/Connection refused|could not connect|connection to server .{0,80}failed|Connection reset|Broken pipe|Name or service not known|name resolution|getaddrinfo|ECONNREFUSED|ECONNRESET|EAI_AGAIN|EHOSTUNREACH|No route to host|CrashLoopBackOff|\bEvicted\b|FailedScheduling|killed externally|zombie|SIGTERM|Lost connection|server closed the connection|Can't connect to|연결할 수 없|연결 실패|연결이 끊/i,
+			/Connection refused|could not connect|connection to server .{0,80}failed|Connection reset|Broken pipe|Name or service not known|name resolution|getaddrinfo|ECONNREFUSED|ECONNRESET|EAI_AGAIN|EHOSTUNREACH|No route to host|Network is unreachable|Max retries exceeded with url|NewConnectionError|CrashLoopBackOff|\bEvicted\b|FailedScheduling|killed externally|zombie|SIGTERM|Lost connection|server closed the connection|Can't connect to|연결할 수 없|연결 실패|연결이 끊/i,
 		severity: 'high',
 		transient: true,
 		cause: { en: 'A server, database or cluster node could not be reached or went away.', ko: '서버·데이터베이스·클러스터 노드에 연결할 수 없었거나 연결이 끊겼습니다.' },
@@ -84,7 +97,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
 	{
 		category: 'external_service',
 		pattern: new RegExp(
-			`Too Many Requests|rate limit|Throttl|Service Unavailable|Bad Gateway|Gateway Time-?out|Internal Server Error|The service was not able to process|NodeApiError|${HTTP('429|500|502|503|504')}`,
+			`Too Many Requests|rate limit|Throttl|Rate exceeded|exceeds the allowed throughput|ProvisionedThroughputExceeded|RequestLimitExceeded|SlowDown|Service Unavailable|Bad Gateway|Gateway Time-?out|Internal Server Error|The service was not able to process|NodeApiError|${HTTP('429|500|502|503|504')}`,
 			'i',
 		),
 		severity: 'medium',
@@ -98,7 +111,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
 	{
 		category: 'data',
 		pattern:
-			/IntegrityError|UniqueViolation|duplicate key|Duplicate entry|violates (?:not-null|unique|foreign key|check) constraint|NotNullViolation|null value in column|invalid input syntax|DataError|JSONDecodeError|UnicodeDecodeError|could not convert|NumberFormatException|Failure in test|Data too long|Incorrect \w+ value|value too long|out of range|division by zero|schema mismatch|중복|데이터 오류|형식이 올바르지/i,
+			/IntegrityError|UniqueViolation|duplicate key|Duplicate entry|violates (?:not-null|unique|foreign key|check) constraint|NotNullViolation|null value in column|invalid input syntax|DataError|JSONDecodeError|UnicodeDecodeError|could not convert|NumberFormatException|Failure in test|Data too long|Incorrect \w+ value|value too long|(?<!index )out of range|division by zero|schema mismatch|중복|데이터 오류|형식이 올바르지/i,
 		severity: 'high',
 		transient: false,
 		cause: { en: 'The data did not meet what the task or the database expects.', ko: '데이터가 태스크나 데이터베이스가 기대하는 조건을 만족하지 않습니다.' },
@@ -110,7 +123,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
 	{
 		category: 'dependency',
 		pattern:
-			/ModuleNotFoundError|ImportError|No module named|NoClassDefFoundError|ClassNotFoundException|Cannot find module|upstream_failed|UndefinedTable|relation .{0,120} does not exist|Table .{0,120} doesn't exist|Table or view not found|TABLE_OR_VIEW_NOT_FOUND|No such file or directory|FileNotFoundError|NoSuchKey|Path does not exist|NotFound: 404|\b404 Not found|존재하지 않|찾을 수 없/i,
+			/ModuleNotFoundError|ImportError|No module named|NoClassDefFoundError|ClassNotFoundException|Cannot find module|upstream_failed|UndefinedTable|relation .{0,120} does not exist|Table .{0,120} doesn't exist|Table or view not found|TABLE_OR_VIEW_NOT_FOUND|table or view does not exist|ORA-00942|Invalid object name|ResourceNotFound|BlobNotFound|ContainerNotFound|NoSuchBucket|The specified (?:blob|container|key|resource) does not exist|is undefined\. This can happen when calling a macro|No such file or directory|FileNotFoundError|NoSuchKey|Path does not exist|NotFound: 404|\b404 Not found|존재하지 않|찾을 수 없/i,
 		severity: 'high',
 		transient: false,
 		cause: { en: 'Something the task needs (a table, file, package or upstream result) is missing.', ko: '태스크가 필요로 하는 테이블·파일·패키지·선행 결과가 없습니다.' },
@@ -122,7 +135,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
 	{
 		category: 'code',
 		pattern:
-			/SyntaxError|NameError|TypeError|AttributeError|KeyError|IndexError|UndefinedColumn|column .{0,80} does not exist|Unknown column|Compilation Error|syntax error at or near|You have an error in your SQL syntax|AssertionError|NotImplementedError|ReferenceError|NullPointerException|Cannot read propert|is not a function|AnalysisException|cannot resolve/i,
+			/SyntaxError|NameError|TypeError|runtime error: |nil pointer dereference|index out of range|segmentation violation|AttributeError|KeyError|IndexError|UndefinedColumn|column .{0,80} does not exist|Unknown column|Compilation Error|syntax error at or near|You have an error in your SQL syntax|AssertionError|NotImplementedError|ReferenceError|NullPointerException|Cannot read propert|is not a function|AnalysisException|cannot resolve/i,
 		severity: 'high',
 		transient: false,
 		cause: { en: 'The task code or SQL has a bug or no longer matches the schema.', ko: '태스크 코드나 SQL에 버그가 있거나 스키마와 맞지 않습니다.' },
@@ -162,10 +175,28 @@ export function heuristicLanguage(language: string): HeuristicLanguage {
 
 /** The first rule whose pattern matches the failure itself, else the window text, else unknown. */
 export function categorise(signature: FailureSignature, windowText: string): { rule: Omit<CategoryRule, 'pattern'>; fromFailureLine: boolean } {
-	const own = [signature.exceptionType, signature.message, signature.failureLine].filter(Boolean).join('\n');
+	const own = [signature.exceptionType, signature.message, signature.failureLine, signature.chainLine].filter(Boolean).join('\n');
 	for (const rule of CATEGORY_RULES) if (own && rule.pattern.test(own)) return { rule, fromFailureLine: true };
-	for (const rule of CATEGORY_RULES) if (rule.pattern.test(windowText)) return { rule, fromFailureLine: false };
+	// the rest of the window, without stack frames and the source lines under them (`timeout=timeout` in a frame is no timeout)
+	const prose = proseOf(windowText);
+	for (const rule of CATEGORY_RULES) if (rule.pattern.test(prose)) return { rule, fromFailureLine: false };
 	return { rule: UNKNOWN, fromFailureLine: false };
+}
+
+/** The lines of a window that are not stack frames or the code lines Python prints under them. */
+export function proseOf(windowText: string): string {
+	const out: string[] = [];
+	let afterFrame = false;
+	for (const line of windowText.split('\n')) {
+		if (/^\s*(?:File "[^"]+", line \d+|at \S)/.test(line)) {
+			afterFrame = true;
+			continue;
+		}
+		if (afterFrame && /^\s{2,}\S/.test(line)) continue;
+		afterFrame = false;
+		out.push(line);
+	}
+	return out.join('\n');
 }
 
 function subject(context: FailureContext, lang: HeuristicLanguage): string {
@@ -212,15 +243,26 @@ export function heuristicSummary(signature: FailureSignature, windowText: string
 	};
 }
 
-/** The summary fields for a log that has nothing to read (empty, binary, missing). */
+/** Why a log cannot be summarised, in the output language. */
+export function unreadableReason(state: 'empty' | 'binary' | 'missing', language: string, detail?: string): string {
+	const lang = heuristicLanguage(language);
+	if (state === 'binary') return lang === 'ko' ? '로그가 바이너리 데이터이며 읽을 수 있는 줄이 없습니다' : 'the log is binary data with no readable line';
+	if (state === 'missing') return lang === 'ko' ? `로그가 없습니다${detail ? ` (${detail})` : ''}` : `there is no log${detail ? ` (${detail})` : ''}`;
+	return lang === 'ko' ? '로그가 비어 있습니다' : 'the log is empty';
+}
+
+/**
+ * The fields for a log that has nothing to read (empty, binary, missing): no summary is claimed;
+ * `summary` says that there is nothing to summarise, in the output language.
+ */
 export function missingLogSummary(reason: string, context: FailureContext, language: string): SummaryFields {
 	const lang = heuristicLanguage(language);
 	return {
 		summary:
 			lang === 'ko'
-				? `${subject(context, lang)}의 실패를 설명할 수 없습니다: ${reason}.`
-				: `${subject(context, lang)} failed, but it cannot be explained: ${reason}.`,
-		rootCause: reason,
+				? `요약 없음: ${subject(context, lang)}의 실패를 설명할 로그가 없습니다 (${reason}).`
+				: `No summary: there is no log to explain the failure of ${subject(context, lang).replace(/^The task$/, 'the task')} (${reason}).`,
+		rootCause: lang === 'ko' ? `알 수 없음 (${reason})` : `unknown (${reason})`,
 		category: 'unknown',
 		suggestedAction:
 			lang === 'ko'

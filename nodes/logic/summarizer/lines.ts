@@ -30,6 +30,53 @@ export function parseExceptionLine(line: string): ExceptionParts | null {
 	return { type: match[1], message: (match[2] ?? match[3] ?? '').trim() };
 }
 
+const ANY_EXCEPTION = /^((?:[A-Za-z_][\w]*\.)*[A-Za-z_][\w]*)(?::\s*(.*))?$/;
+
+/**
+ * Whether line `i` ends a Python traceback: an unindented `module.Class: message` (or a bare
+ * `Class`) right after the traceback's frames, whatever the class is called
+ * (`pyarrow.lib.ArrowInvalid`, `SchemaError`, `botocore.errorfactory.ThrottlingException`).
+ */
+export function isPythonTracebackEnd(lines: string[], i: number): boolean {
+	const line = lines[i];
+	if (line === undefined || line.length > 4000 || /^\s/.test(line) || !ANY_EXCEPTION.test(line)) return false;
+	for (let j = i - 1; j >= Math.max(0, i - 8); j--) {
+		const before = lines[j];
+		if (/^\s*File "[^"]+", line \d+/.test(before) || /^\s*File "[^"]+", line \d+, in /.test(before)) return true;
+		if (/Traceback \(most recent call last\):\s*$/.test(before)) return true;
+		if (/^\s+\S/.test(before) || /^\s*[\^~]+\s*$/.test(before)) continue;
+		return false;
+	}
+	return false;
+}
+
+/** The exception on line `i`: a known exception shape, or whatever class ends a Python traceback. */
+export function parseExceptionAt(lines: string[], i: number): ExceptionParts | null {
+	const known = parseExceptionLine(lines[i]);
+	if (known) return known;
+	if (!isPythonTracebackEnd(lines, i)) return null;
+	const match = ANY_EXCEPTION.exec(lines[i]);
+	return match ? { type: match[1], message: (match[2] ?? '').trim() } : null;
+}
+
+/**
+ * Failure lines that are not `Type: message` exceptions: Go panics, git/CLI `fatal:`, SQL errors
+ * (`ERROR:`, `ORA-`, `SQLSTATE`, SQL Server `Msg N, Level 16`), unhandled promise rejections,
+ * OOMKilled, BigQuery job errors, dbt error headings.
+ */
+const SPECIFIC_FAILURE =
+	/^\s*(?:panic: |fatal error: |fatal: |FATAL:\s|PANIC:\s|ERROR:\s{1,2}(?!Job failed)|Error: |\[?UnhandledPromiseRejection\b|Unhandled (?:promise )?rejection\b)|\bORA-\d{5}\b|\bSQLSTATE\[?\w{5}|\bMsg \d+, Level 1[6-9]|\bOOMKilled\b|BigQuery job \S+ failed|\breason: (?:invalid|notFound|accessDenied|quotaExceeded|rateLimitExceeded|backendError|resourcesExceeded)\b|\b(?:Database|Compilation|Runtime|Parsing|Dependency) Error in (?:model|test|snapshot|seed|macro|sql)\b/;
+
+export function isSpecificFailure(line: string): boolean {
+	if (line.length > 4000) return false;
+	return SPECIFIC_FAILURE.test(messageOf(line));
+}
+
+/** Lines that only report that the task ended (`Marking task as FAILED`, `Task exited with return code 1`): never the failure itself. */
+export function isMarkingLine(line: string): boolean {
+	return isExitLine(line) && !isKillExit(line) && parseExceptionLine(line) === null;
+}
+
 export function isCausedByLine(line: string): boolean {
 	return /^\s*Caused by:\s/.test(line);
 }
@@ -72,7 +119,7 @@ export function isLibraryFrame(frame: Frame): boolean {
 }
 
 const EXIT_LINE =
-	/Task exited with return code|Marking task as (?:FAILED|UP_FOR_RETRY)|Command exited with return code|exited with (?:code|status)|Process (?:finished|completed) with exit code|Failed to execute job \d+|Pod (?:\S+ )?returned a failure|Negsignal\.SIG|received SIGTERM|Exit Code:\s*\d+|Terminated:\s+\w+|returned non-zero exit status|^\s*(?:\d{2}:\d{2}:\d{2}\s+)?Done\. PASS=\d+|Completed with \d+ errors? and \d+ warnings?/i;
+	/Task exited with return code|Marking task as (?:FAILED|UP_FOR_RETRY)|Command exited with return code|exited with (?:code|status)|Process (?:finished|completed) with exit code|Failed to execute job \d+|Pod (?:\S+ )?returned a failure|Negsignal\.SIG|received SIGTERM|Exit Code:\s*\d+|Terminated:\s+\w+|returned non-zero exit status|\bDone\. PASS=\d+|Task instance in failure state|^\s*exit status \d+\s*$|Completed with \d+ errors? and \d+ warnings?/i;
 
 /** Whether a line reports how the task ended (return code, marked failed, pod phase). */
 export function isExitLine(line: string): boolean {
@@ -98,7 +145,7 @@ export function isErrorLine(line: string): boolean {
 
 /** Wrappers that say only "something failed"; the real cause is in the lines before them. */
 const GENERIC_FAILURE =
-	/Error: (?:ImagePullBackOff|ErrImagePull|CrashLoopBackOff)\s*$|Back-off (?:pulling image|restarting failed container)|Bash command failed|non-zero exit (?:code|status)|returned non-zero exit status|Pod (?:\S+ )?returned a failure|Job aborted due to stage failure|dbt (?:command|run) failed|Task failed with exception|Process exited with|Subprocess failed|CalledProcessError|Job \d+ failed|See the logs? (?:above|for details)/i;
+	/Error: (?:ImagePullBackOff|ErrImagePull|CrashLoopBackOff)\s*$|Back-off (?:pulling image|restarting failed container)|Bash command failed|non-zero exit (?:code|status)|returned non-zero exit status|Pod (?:\S+ )?returned a failure|Job aborted due to stage failure|dbt (?:command|run) failed|Task failed with exception|Process exited with|Subprocess failed|CalledProcessError|Job \d+ failed|Job failed: exit code|failed \d+ times; aborting job|Encountered an error executing step|See the logs? (?:above|for details)/i;
 
 export function isGenericFailure(line: string): boolean {
 	return GENERIC_FAILURE.test(line);

@@ -6,6 +6,7 @@
  */
 import OpenAI, { AzureOpenAI } from 'openai';
 import { InputError } from '../shared/errors';
+import { createProxyAwareFetch, proxyConfigured } from './proxyFetch';
 import { SCHEMA_NAME, SUMMARY_JSON_SCHEMA, type ChatMessage } from './prompt';
 import { scrubLiterals, redactSecrets } from './redact';
 import { ModelCallError, type ChatAnswer, type ChatModel } from './summarize';
@@ -55,6 +56,8 @@ export function createOpenAiClient(settings: ConnectionSettings): OpenAI {
 		timeout: effectiveTimeout(settings),
 		maxRetries: effectiveRetries(settings),
 		logLevel: 'off' as const,
+		// the openai package's global fetch ignores HTTP(S)_PROXY / NO_PROXY; this fetch honours them
+		...(proxyConfigured() ? { fetch: createProxyAwareFetch() } : {}),
 	};
 	const baseUrl = checkBaseUrl(settings.baseUrl);
 	if (settings.azure) {

@@ -8,7 +8,7 @@ import type { RedactionKind } from './types';
 export interface RedactOptions {
 	redactEmails?: boolean;
 	extraSecrets?: string[];
-	/** collect the redacted values (for tests and the benchmark only; never put them in output) */
+	/** kept for callers that asked for the values; they are always collected now (output scrubbing needs them) */
 	collect?: boolean;
 }
 
@@ -57,29 +57,96 @@ export function looksLikeCredential(value: string): boolean {
 	return inner.length >= 8 && /[0-9+/=_\-!@#$%^&*]/.test(inner) && !PLACEHOLDER.test(inner);
 }
 
-const SECRET_KEYS = [
-	'password',
-	'passwd',
-	'pwd',
-	'passphrase',
-	'secret',
-	'client[._-]?secret',
-	'secret[._-]?key',
-	'access[._-]?key',
-	'api[._-]?key',
-	'token',
-	'access[._-]?token',
-	'refresh[._-]?token',
-	'auth[._-]?token',
-	'id[._-]?token',
-	'session[._-]?token',
-	'private[._-]?key',
-	'accountkey',
-	'sharedaccesskey',
-	'sig',
-	'signature',
-	'credentials?',
-].join('|');
+const SECRET_WORDS = /(?:key|keys|token|tokens|secret|secrets|password|passwords|passwd|passphrase|pwd|pass|credential|credentials|creds|cookie|cookies|session|sessionid|sig|signature|auth|oauth|authorization|authtoken|authkey)$/;
+/** Name parts after a secret word that make the name about something else (`password_expiry`, `token_count`, `key_file`). */
+const NOT_SECRET_TAIL = new Set([
+	'error', 'errors', 'exception', 'warning', 'expiry', 'expires', 'expiration', 'expired', 'length', 'len', 'count', 'size', 'policy', 'age', 'required',
+	'enabled', 'type', 'types', 'file', 'path', 'dir', 'url', 'uri', 'endpoint', 'name', 'names', 'used', 'limit', 'max', 'min', 'ttl', 'timeout', 'version',
+	'format', 'prefix', 'id_field', 'header', 'algorithm', 'alg', 'method', 'mode', 'provider', 'backend', 'scope', 'scopes', 'issuer', 'audience', 'rotation',
+	'rotated', 'manager', 'store', 'vault', 'source', 'role', 'user', 'username', 'login', 'strategy', 'timestamp', 'created', 'updated', 'index', 'hash',
+]);
+
+/** Splits a name into lower-case parts at `.`, `_`, `-`, spaces and camelCase boundaries: `X-Api-Key` → x, api, key. */
+export function nameParts(name: string): string[] {
+	return name
+		.replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+		.replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+		.split(/[\s._\-[\]]+/)
+		.map((p) => p.toLowerCase())
+		.filter(Boolean);
+}
+
+/**
+ * Whether a field name (query parameter, header, JSON/YAML key, env var, keyword argument) names a
+ * secret: a part of it is or ends with key, token, secret, password/passwd/pwd, credential, auth,
+ * session, cookie, sig/signature (serviceKey, X-Api-Key, client_secret, AUTH_TOKEN, jsessionid),
+ * and no later part turns it into something else (password_expiry, token_count, KeyError).
+ */
+export function isSecretName(name: string): boolean {
+	if (/[가-힣]/.test(name)) return /비밀번호|패스워드|암호|토큰|인증키/.test(name);
+	const parts = nameParts(name);
+	if (parts.length === 0 || parts.length > 8) return false;
+	const last = parts[parts.length - 1];
+	// exception and status names (`ForeignKeyViolation`, `InvalidTokenError`, `TokenExpired`) are not fields
+	if (/(?:error|errors|exception|warning|violation|failure|fault|denied|refused|notfound|conflict|invalid|expired|exceeded|missing|mismatch)$/.test(last)) return false;
+	for (let i = 0; i < parts.length; i++) {
+		const part = parts[i];
+		let secret = SECRET_WORDS.test(part);
+		if (!secret && /^auth/.test(part) && !/^auth(?:or|ority|orities|ored|ors|enticat\w*)$/.test(part)) secret = true;
+		if (!secret && /^(?:sig|pass|auth|oauth|session|cookie)$/.test(part) === false && /(?:secret|password|passwd)/.test(part)) secret = true;
+		if (!secret) continue;
+		if (/^(?:pass|sig|session|auth)$/.test(part) === false && /^(?:author|monkey|turkey|hockey|jockey|whiskey|keys?pace)$/.test(part)) continue;
+		const rest = parts.slice(i + 1);
+		if (/key$/.test(part) && rest.length === 1 && rest[0] === 'id') continue; // private_key_id, key_id: which key, not the key
+		if (rest.some((p) => NOT_SECRET_TAIL.has(p) || /^\d+$/.test(p) === false && /(?:error|exception)$/.test(p))) continue;
+		return true;
+	}
+	return false;
+}
+
+/** Values that are settings rather than secrets: short numbers, booleans, dates. */
+function isPlainSetting(value: string): boolean {
+	const inner = unquote(value).trim();
+	return /^-?\d{1,6}(?:\.\d+)?$/.test(inner) || /^(?:true|false|yes|no|on|off|required|disabled|enabled|ok)$/i.test(inner) || /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+Z?)?$/.test(inner);
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(value: string): number {
+	const counts = new Map<string, number>();
+	for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+	let bits = 0;
+	for (const n of counts.values()) {
+		const p = n / value.length;
+		bits -= p * Math.log2(p);
+	}
+	return bits;
+}
+
+/**
+ * Whether a value after `=` or `:` is a high-entropy secret rather than an id: 20+ characters of
+ * a key alphabet with upper case, lower case and digits mixed, not hex (SHAs, hashes), not a
+ * UUID, not a date-stamped run id or a word_with_underscores identifier.
+ */
+export function looksHighEntropy(value: string): boolean {
+	if (value.length < 20 || value.length > 512) return false;
+	if (!/^[A-Za-z0-9+/_~.%-]+=*$/.test(value)) return false;
+	if (/^[0-9a-f-]+$/i.test(value) || /\d{4}-\d{2}-\d{2}|__|\d{4}_\d{2}_\d{2}|[a-z]{3,}_[a-z]{3,}|\/\/|^\//.test(value)) return false;
+	const upper = (value.match(/[A-Z]/g) ?? []).length;
+	const lower = (value.match(/[a-z]/g) ?? []).length;
+	const digits = (value.match(/[0-9]/g) ?? []).length;
+	if (upper < 2 || lower < 2 || digits < 2) return false;
+	return entropy(value) >= 3.8;
+}
+
+const NAME = `[A-Za-z_][A-Za-z0-9_.\\-]{0,80}|[가-힣]{2,10}`;
+/** `name=value`, `name: value`, `"name": "value"`, `'name' => 'value'`, `--name value` is not covered (no separator). */
+const NAMED_VALUE = new RegExp(
+	`(?<![A-Za-z0-9_.\\-])(["']?)(${NAME})\\1(\\s*(?:=>|=|:)\\s*)("[^"\\n]*"|'[^'\\n]*'|\\$\\{[^}\\n]*\\}|\\{\\{[^}\\n]*\\}\\}|(?![[{(]|\\/\\/)[^\\s,;&?#'"})\\]<>]+)`,
+	'g',
+);
+
+/** Names of hashes and ids whose values are never redacted for their entropy alone. */
+const HASH_NAME = /(?:md5|sha\d*|hash|etag|digest|checksum|crc\d*|commit|revision|rev|run_?id|uuid|guid|trace_?id|span_?id|request_?id|job_?id)$/i;
 
 const RULES: Rule[] = [
 	{
@@ -92,14 +159,39 @@ const RULES: Rule[] = [
 	{ kind: 'gcpApiKey', pattern: /\bAIza[0-9A-Za-z_-]{35,}(?![0-9A-Za-z_-])/g, keepGroup: 0 },
 	{ kind: 'gcpOAuthToken', pattern: /\bya29\.[0-9A-Za-z_-]{20,}/g, keepGroup: 0 },
 	{
+		kind: 'webhook',
+		// Teams incoming webhooks (the path is the secret), Power Automate / Logic Apps workflow URLs (sig=),
+		// Slack and Discord webhooks: the host stays, the path goes
+		pattern:
+			/(\bhttps?:\/\/(?:[a-z0-9-]+\.webhook\.office\.com\/webhook(?:b2)?\/|outlook\.office(?:365)?\.com\/webhook\/|[a-z0-9.-]+\.logic\.azure\.com(?::\d+)?\/|[a-z0-9.-]+\.api\.powerplatform\.com(?::\d+)?\/|hooks\.slack\.com\/(?:services|workflows|triggers)\/|(?:discord|discordapp)\.com\/api\/webhooks\/))([^\s'"<>)\]}]+)/gi,
+		keepGroup: 1,
+		valueGroup: 2,
+	},
+	{
+		// the same webhook paths without their host (`Max retries exceeded with url: /api/webhooks/...`)
+		kind: 'webhook',
+		pattern: /((?:^|[\s'"(=:])\/(?:api\/webhooks\/\d{5,}|webhookb2|services\/T[A-Z0-9]{6,})\/)([^\s'"<>)\]}]+)/g,
+		keepGroup: 1,
+		valueGroup: 2,
+	},
+	{
 		kind: 'apiToken',
 		pattern:
-			/\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}|sk_live_[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36})\b|hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g,
+			/\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|gl(?:pat|dt|rt|ptt|oas|cbt|imt|agent|ft|ffct|soat)-[A-Za-z0-9_-]{20,}|xox[abposre]-[A-Za-z0-9-]{10,}|xapp-[A-Za-z0-9-]{10,}|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,}|sk_live_[A-Za-z0-9]{20,}|rk_live_[A-Za-z0-9]{20,}|hf_[A-Za-z0-9]{30,}|npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,})(?![A-Za-z0-9_-])/g,
 		keepGroup: 0,
 	},
 	{
 		kind: 'urlPassword',
-		pattern: /\b([a-z][a-z0-9+._-]{1,30}:\/\/[^\s:@/?#'"]{1,100}:)([^\s@/?#'"]{1,200})(@)/gi,
+		pattern: /\b([a-z][a-z0-9+._-]{1,30}:\/\/[^\s:@/?#'"]{0,100}:)([^\s@/?#'"]{1,200})(@)/gi,
+		keepGroup: 1,
+		valueGroup: 2,
+		tailGroup: 3,
+		accept: (value) => isRealSecretValue(value),
+	},
+	{
+		// Oracle thin URLs: jdbc:oracle:thin:user/password@//host:1521/service
+		kind: 'connectionStringSecret',
+		pattern: /(\bjdbc:oracle:(?:thin|oci):[^\s/@:]{1,100}\/)([^\s@'"]{1,200})(@)/gi,
 		keepGroup: 1,
 		valueGroup: 2,
 		tailGroup: 3,
@@ -120,20 +212,33 @@ const RULES: Rule[] = [
 	},
 	{
 		kind: 'connectionStringSecret',
-		pattern: /(;\s*(?:Password|Pwd|AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*)([^;\s'"]+)/gi,
+		pattern: /(;\s*(?:Password|Pwd|AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*)(\{[^}]*\}|[^;\s'"]+)/gi,
 		keepGroup: 1,
 		valueGroup: 2,
 		accept: (value) => isRealSecretValue(value),
 	},
 	{
 		kind: 'keyValueSecret',
-		pattern: new RegExp(
-			`((?<![A-Za-z0-9_.-])["']?(?:[A-Za-z0-9_.-]*?(?:${SECRET_KEYS})|비밀번호|패스워드|암호)["']?)(?![A-Za-z0-9_])(\\s*(?:=>|=|:)\\s*)("[^"\\n]*"|'[^'\\n]*'|\\$\\{[^}\\n]*\\}|\\{\\{[^}\\n]*\\}\\}|[^\\s,;&'"})\\]]+)`,
-			'gi',
-		),
+		pattern: NAMED_VALUE,
 		keepGroup: 0,
-		valueGroup: 3,
-		accept: (value, match) => (match[2].includes('=') ? isRealSecretValue(value) : looksLikeCredential(value)),
+		valueGroup: 4,
+		accept: (value, match) => {
+			const name = match[2];
+			const separator = match[3];
+			if (!isSecretName(name) || !isRealSecretValue(value) || isPlainSetting(value)) return false;
+			// code, not data: `session=session`, `pkey=key`, `password=self.password`
+			if (unquote(value) === value && /^[a-z_][a-z0-9_.]*$/.test(value) && (value === name.toLowerCase() || value.includes('.') || isSecretName(value))) return false;
+			if (separator.includes('=') || match[1] !== '' || unquote(value) !== value) return true;
+			// `name: value` unquoted: a compound name (api_key, X-Api-Key) is a field; a single word may be prose
+			return nameParts(name).length > 1 || /[A-Z]/.test(name.slice(1)) ? unquote(value).length >= 4 : looksLikeCredential(value);
+		},
+	},
+	{
+		kind: 'highEntropy',
+		pattern: NAMED_VALUE,
+		keepGroup: 0,
+		valueGroup: 4,
+		accept: (value, match) => !HASH_NAME.test(match[2]) && looksHighEntropy(unquote(value)),
 	},
 ];
 
@@ -188,7 +293,7 @@ function redactLiterals(text: string, literals: string[], result: RedactionResul
 /** Redacts secrets in a text and counts them per kind. */
 export function redactSecrets(text: string, options: RedactOptions = {}): RedactionResult {
 	const result: RedactionResult = { text, counts: {}, found: [] };
-	const collect = options.collect === true;
+	const collect = true;
 	let out = redactLiterals(text, options.extraSecrets ?? [], result, collect);
 	for (const rule of RULES) out = applyRule(out, rule, result, collect);
 	if (options.redactEmails) out = applyRule(out, EMAIL_RULE, result, collect);

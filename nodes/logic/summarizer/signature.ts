@@ -2,7 +2,7 @@
  * Reading the failure from its window: exception type, message and the innermost location in
  * the user's own code.
  */
-import { isLibraryFrame, messageOf, parseExceptionLine, parseFrame, type Frame } from './lines';
+import { isLibraryFrame, messageOf, parseExceptionAt, parseFrame, type Frame } from './lines';
 import type { FailureSignature } from './types';
 import type { FailureWindow } from './window';
 
@@ -53,9 +53,9 @@ function clip(text: string): string {
 
 /** Reads type, message and location of the failure; all null when the log shows no error. */
 export function readSignature(lines: string[], window: FailureWindow): FailureSignature {
-	if (window.failureIndex < 0) return { exceptionType: null, message: null, location: null, failureLine: null };
+	if (window.failureIndex < 0) return { exceptionType: null, message: null, location: null, failureLine: null, chainLine: null };
 	const failureLine = lines[window.failureIndex];
-	const exception = parseExceptionLine(failureLine);
+	const exception = parseExceptionAt(lines, window.failureIndex);
 	const frame = innermostFrame(lines, window);
 	let message = exception ? exception.message : messageOf(failureLine);
 	if (exception && message === '') {
@@ -68,5 +68,6 @@ export function readSignature(lines: string[], window: FailureWindow): FailureSi
 		message: message ? clip(message) : null,
 		location: frame ? describeFrame(frame) : null,
 		failureLine: clip(failureLine.trim()),
+		chainLine: window.chainIndex >= 0 && lines[window.chainIndex] ? clip(lines[window.chainIndex].trim()) : null,
 	};
 }

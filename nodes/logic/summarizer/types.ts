@@ -22,6 +22,8 @@ export interface FailureSignature {
 	location: string | null;
 	/** the line the failure is read from (the "failure line") */
 	failureLine: string | null;
+	/** the other end of an exception chain (Python: the first exception, the root cause; Java: the top exception above `Caused by:`), when there is one */
+	chainLine?: string | null;
 }
 
 export type RedactionKind =
@@ -35,6 +37,8 @@ export type RedactionKind =
 	| 'authorizationHeader'
 	| 'connectionStringSecret'
 	| 'keyValueSecret'
+	| 'webhook'
+	| 'highEntropy'
 	| 'email';
 
 export interface PrepareOptions {
@@ -70,4 +74,11 @@ export type SummaryLanguage = string;
 export interface SummaryOutput extends SummaryItem {
 	/** why the heuristic answered instead of the model (absent when the model answered) */
 	fallbackReason?: string;
+	/** what the input held: a log (`ok`), nothing (`empty`) or binary data without a readable line (`binary`) */
+	logState?: 'ok' | 'empty' | 'binary';
+	/** set when a schema-valid model answer shares nothing with the failure line and its category disagrees with the rules */
+	contradictsLog?: boolean;
+	/** the rule-based reading, beside a contradicting model answer */
+	heuristicRootCause?: string;
+	heuristicCategory?: SummaryItem['category'];
 }

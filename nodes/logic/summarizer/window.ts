@@ -12,7 +12,11 @@ import {
 	isErrorHeading,
 	isGenericFailure,
 	isKillExit,
+	isMarkingLine,
+	isSpecificFailure,
 	isTracebackHeader,
+	messageOf,
+	parseExceptionAt,
 	parseExceptionLine,
 } from './lines';
 
@@ -25,6 +29,8 @@ export interface FailureWindow {
 	failureIndex: number;
 	/** first line of the last traceback/error block (without lead-in) */
 	blockStart: number;
+	/** the other end of an exception chain (Python: the first exception of the chain; Java: the top exception above the Caused-by lines); -1 when none */
+	chainIndex: number;
 }
 
 /** Lines before the error block kept as its lead-in. */
@@ -41,8 +47,9 @@ export function lastErrorLine(lines: string[]): number {
 	for (let i = lines.length - 1; i >= stop; i--) {
 		const line = lines[i];
 		if (line.length === 0) continue;
-		if (parseExceptionLine(line) !== null || isKillExit(line)) return i;
+		if (parseExceptionAt(lines, i) !== null || isKillExit(line)) return i;
 		if (isExitLine(line)) continue;
+		if (isSpecificFailure(line)) return preferExceptionJustBefore(lines, i);
 		if (isErrorLine(line)) return preferExceptionJustBefore(lines, i);
 	}
 	return -1;
@@ -53,9 +60,14 @@ export function lastErrorLine(lines: string[]): number {
  * exception a few lines before it is the failure. An ERROR-level line is kept as it is.
  */
 export function preferExceptionJustBefore(lines: string[], index: number): number {
-	if (isErrorLevel(lines[index])) return index;
+	if (isErrorLevel(lines[index]) && /^[<{[]/.test(messageOf(lines[index]))) {
+		// a response body logged at ERROR level (`<html>…502 Bad Gateway…`) follows the line that states the failure
+		for (let i = index - 1; i >= Math.max(0, index - 3); i--) if (isErrorLevel(lines[i]) && !/^[<{[]/.test(messageOf(lines[i]))) return i;
+	}
+	if (isErrorLevel(lines[index]) || isSpecificFailure(lines[index])) return index;
 	for (let i = index - 1; i >= Math.max(0, index - TRAILING_CHATTER); i--) {
-		if (parseExceptionLine(lines[i]) !== null || isErrorLevel(lines[i])) return i;
+		if (isMarkingLine(lines[i])) continue;
+		if (parseExceptionAt(lines, i) !== null || isErrorLevel(lines[i]) || isSpecificFailure(lines[i])) return i;
 	}
 	return index;
 }
@@ -67,14 +79,18 @@ export function isErrorLevel(line: string): boolean {
 
 /** For a heading such as `Database Error in model x`, the indented detail line under it. */
 export function detailUnderHeading(lines: string[], index: number): number {
-	if (!isErrorHeading(lines[index])) return index;
+	if (index < 0 || !isErrorHeading(lines[index])) return index;
+	let first = -1;
 	const headingIndent = indentAfterClock(lines[index]);
-	for (let i = index + 1; i < lines.length && i <= index + 3; i++) {
+	for (let i = index + 1; i < lines.length && i <= index + 4; i++) {
 		const line = lines[i];
-		if (line.trim() === '' || indentAfterClock(line) <= headingIndent) continue;
-		if (!isFrameLine(line)) return i;
+		if (line.trim() === '' || /^(?:\d{2}:\d{2}:\d{2}\s*)$/.test(line.trim()) || isFrameLine(line) || /^\s*[\^~]+\s*$/.test(line)) continue;
+		// dbt prints a clock before its own lines: one not indented past the heading ends the detail
+		if (isExitLine(line) || (/^\d{2}:\d{2}:\d{2}/.test(line) && indentAfterClock(line) <= headingIndent) || (!/^\s/.test(line) && !/^\d{2}:\d{2}:\d{2}/.test(line))) break;
+		if (isErrorLine(line)) return i;
+		if (first === -1) first = i;
 	}
-	return index;
+	return first === -1 ? index : first;
 }
 
 /** Walks up from an error line to the start of its block: traceback header, frames, chained tracebacks. */
@@ -87,7 +103,7 @@ export function blockStartOf(lines: string[], index: number): number {
 		if (isTracebackHeader(line) || isChainedTracebackMarker(line)) {
 			start = i;
 			gap = 0;
-		} else if (isFrameLine(line) || isCausedByLine(line) || parseExceptionLine(line) !== null || /^\s{2,}\S/.test(line) || /^\s*\^+\s*$/.test(line)) {
+		} else if (isFrameLine(line) || isCausedByLine(line) || parseExceptionAt(lines, i) !== null || /^\s{2,}\S/.test(line) || /^\s*[\^~]+\s*$/.test(line) || /^\s*(?:Driver stacktrace:|goroutine \d+ \[|created by )/.test(line) || /^(?:DETAIL|HINT|CONTEXT|Detail|Hint|LINE \d+):/.test(line) || /^\[signal /.test(line)) {
 			start = i;
 			gap = 0;
 		} else if (line.trim().length === 0 && gap === 0) {
@@ -104,7 +120,7 @@ export function failureLineOf(lines: string[], blockStart: number, errorIndex: n
 	let lastException = -1;
 	for (let i = blockStart; i <= errorIndex; i++) {
 		if (isCausedByLine(lines[i]) && parseExceptionLine(lines[i])) lastCause = i;
-		else if (parseExceptionLine(lines[i])) lastException = i;
+		else if (parseExceptionAt(lines, i)) lastException = i;
 	}
 	if (lastCause !== -1) return lastCause;
 	if (lastException !== -1 && lastException > errorIndex - 3) return lastException;
@@ -118,7 +134,7 @@ export function specificCauseBefore(lines: string[], blockStart: number, failure
 		const line = lines[i];
 		if (i >= blockStart && (isFrameLine(line) || (i > 0 && isFrameLine(lines[i - 1])))) continue;
 		if ((isExitLine(line) && !isKillExit(line)) || isGenericFailure(line) || isTracebackHeader(line)) continue;
-		if (isErrorLine(line) || parseExceptionLine(line)) return i;
+		if (isErrorLine(line) || parseExceptionAt(lines, i) || isSpecificFailure(line)) return i;
 	}
 	return failureIndex;
 }
@@ -134,20 +150,34 @@ function exitLinesEnd(lines: string[], from: number): number {
 }
 
 /** Finds the failure window of cleaned log lines. */
+/** The other end of the chain the failure line belongs to: the first exception of the block when it is another line. */
+export function chainPartner(lines: string[], blockStart: number, failureIndex: number): number {
+	for (let i = blockStart; i < failureIndex; i++) {
+		if (parseExceptionAt(lines, i) !== null && !isFrameLine(lines[i])) {
+			return lines[i].trim() === lines[failureIndex].trim() ? -1 : i;
+		}
+	}
+	return -1;
+}
+
+/** Finds the failure window of cleaned log lines. */
 export function findFailureWindow(lines: string[]): FailureWindow {
 	const errorIndex = lastErrorLine(lines);
 	if (errorIndex === -1) {
 		const end = lines.length - 1;
-		return { start: Math.max(0, end - LEAD_IN_LINES), end, failureIndex: -1, blockStart: Math.max(0, end) };
+		return { start: Math.max(0, end - LEAD_IN_LINES), end, failureIndex: -1, blockStart: Math.max(0, end), chainIndex: -1 };
 	}
 	const blockStart = blockStartOf(lines, errorIndex);
 	let failureIndex = failureLineOf(lines, blockStart, errorIndex);
 	failureIndex = detailUnderHeading(lines, specificCauseBefore(lines, blockStart, failureIndex));
-	const firstLine = Math.min(blockStart, failureIndex);
+	// a line that only says the task ended is never the failure
+	if (isMarkingLine(lines[failureIndex])) failureIndex = -1;
+	const firstLine = failureIndex === -1 ? blockStart : Math.min(blockStart, failureIndex);
 	return {
 		start: Math.max(0, firstLine - LEAD_IN_LINES),
 		end: exitLinesEnd(lines, errorIndex),
 		failureIndex,
 		blockStart: firstLine,
+		chainIndex: failureIndex === -1 ? -1 : chainPartner(lines, firstLine, failureIndex),
 	};
 }

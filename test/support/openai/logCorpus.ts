@@ -6,15 +6,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { prng } from '../prng';
 
+export type CorpusPart = 'training' | 'heldout';
+
 export interface CorpusLog {
 	file: string;
 	source: string;
-	/** substring of the line that says why the task failed */
+	/** substring of the line that says why the task failed (null for an empty or binary log) */
 	failureLine: string;
 	/** planted secrets that must never reach a model request */
 	secrets: string[];
+	/** ids, commit SHAs, UUIDs and content hashes that must stay readable */
+	keep?: string[];
 	category?: string;
+	transient?: boolean;
+	/** expected logState when it is not `ok` */
+	logState?: 'empty' | 'binary';
 	encoding?: string;
+	/** training: used while writing rules; heldout: written first, never used to write rules */
+	part: CorpusPart;
 	/** the raw bytes of the log */
 	bytes: Buffer;
 }
@@ -34,13 +43,24 @@ export function corpusDir(): string {
 	return path.join(projectRoot(), 'test', 'fixtures', 'logs');
 }
 
-/** Loads the labelled corpus. */
-export function loadCorpus(): CorpusLog[] {
-	const dir = corpusDir();
-	const labels = JSON.parse(fs.readFileSync(path.join(dir, 'labels.json'), 'utf8')) as { logs: Array<Omit<CorpusLog, 'bytes'>> };
-	return labels.logs.map((label) => ({ ...label, bytes: fs.readFileSync(path.join(dir, label.file)) }));
+/**
+ * Loads the labelled corpus: `training` (test/fixtures/logs, used while writing rules and by the
+ * unit tests), `heldout` (test/fixtures/logs/heldout, only measured by the benchmark) or both.
+ * Empty and binary logs (failureLine null) are left out unless `withUnreadable`.
+ */
+export function loadCorpus(part: CorpusPart | 'all' = 'training', withUnreadable = false): CorpusLog[] {
+	const parts: CorpusPart[] = part === 'all' ? ['training', 'heldout'] : [part];
+	const out: CorpusLog[] = [];
+	for (const p of parts) {
+		const dir = p === 'training' ? corpusDir() : path.join(corpusDir(), 'heldout');
+		const labels = JSON.parse(fs.readFileSync(path.join(dir, 'labels.json'), 'utf8')) as { logs: Array<Omit<CorpusLog, 'bytes' | 'part'>> };
+		for (const label of labels.logs) {
+			if (!withUnreadable && (label.failureLine === null || label.logState)) continue;
+			out.push({ ...label, part: p, bytes: fs.readFileSync(path.join(dir, label.file)) });
+		}
+	}
+	return out;
 }
-
 
 export interface LargeLog {
 	text: string;
@@ -62,7 +82,7 @@ const CHATTER = [
  * A deterministic Airflow-style log of about `bytes` bytes: chatter with numbers, Korean lines,
  * a few planted secrets (some early, some next to the failure), and a traceback at the end.
  */
-export function generateLargeLog(bytes = 10 * 1024 * 1024, seed = 20240501): LargeLog {
+export function generateLargeLog(bytes = 10 * 1024 * 1024, seed = 20240501, failure: 'psycopg' | 'arrow' = 'psycopg'): LargeLog {
 	const random = prng(seed);
 	const int = (max: number): number => Math.floor(random() * max);
 	const secrets = ['BigLogPw-early-0001', 'AKIAZZZZEXAMPLE00001', 'BigLogPw-late-0002', 'ghp_BIGLOGfake0123456789abcdefABCDEF0123'];
@@ -85,8 +105,9 @@ export function generateLargeLog(bytes = 10 * 1024 * 1024, seed = 20240501): Lar
 		'    return self.python_callable(*self.op_args, **self.op_kwargs)',
 		'  File "/opt/airflow/dags/big_orders.py", line 418, in load_batch',
 		'    cur.execute(INSERT_SQL, batch)',
-		'psycopg2.errors.NumericValueOutOfRange: integer out of range',
-		'CONTEXT:  COPY orders, line 88123, column quantity: "99999999999"',
+		...(failure === 'arrow'
+			? ['  File "pyarrow/error.pxi", line 92, in pyarrow.lib.check_status', 'pyarrow.lib.ArrowInvalid: Float value 12.5 was truncated converting to int64']
+			: ['psycopg2.errors.NumericValueOutOfRange: integer out of range', 'CONTEXT:  COPY orders, line 88123, column quantity: "99999999999"']),
 		`${stamp()} {taskinstance.py:1398} INFO - Marking task as UP_FOR_RETRY. dag_id=big_orders, task_id=load_batch`,
 		`${stamp()} {local_task_job_runner.py:228} INFO - Task exited with return code 1`,
 	];
@@ -98,5 +119,6 @@ export function generateLargeLog(bytes = 10 * 1024 * 1024, seed = 20240501): Lar
 		push(`${stamp()} {etl.py:${100 + int(300)}} INFO - ${line}`);
 	}
 	for (const line of tail) push(line);
-	return { text: parts.join('\n') + '\n', failureLine: 'psycopg2.errors.NumericValueOutOfRange: integer out of range', secrets };
+	const failureLine = failure === 'arrow' ? 'pyarrow.lib.ArrowInvalid: Float value 12.5 was truncated converting to int64' : 'psycopg2.errors.NumericValueOutOfRange: integer out of range';
+	return { text: parts.join('\n') + '\n', failureLine, secrets };
 }

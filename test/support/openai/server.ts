@@ -22,7 +22,13 @@ export type Behaviour =
 	| { kind: 'rateLimit'; retryAfterSec: number }
 	| { kind: 'serverError' }
 	| { kind: 'reset' }
-	| { kind: 'echoKey' };
+	| { kind: 'echoKey' }
+	/**
+	 * A model that repeats its prompt: summary, rootCause and suggestedAction quote the user and
+	 * system messages, the `model` field carries part of the log, and `extra` strings (planted
+	 * secrets, whole or cut) are mixed into every field, as a model that recites what it saw would.
+	 */
+	| { kind: 'echoPrompt'; extra?: string[] };
 
 export interface RecordedRequest {
 	method: string;
@@ -282,6 +288,22 @@ export async function startOpenAiServer(options: OpenAiServerOptions = {}): Prom
 			case 'good':
 				send(res, record, 200, completion(answerModel, JSON.stringify(behaviour.answer ?? defaultAnswer(messages)), promptChars));
 				return;
+			case 'echoPrompt': {
+				const user = String(messages.find((m) => m.role === 'user')?.content ?? '');
+				const system = String(messages.find((m) => m.role === 'system')?.content ?? '');
+				const extra = (behaviour.extra ?? []).flatMap((s) => [s, s.slice(1, -1), s.slice(0, Math.max(8, Math.ceil(s.length / 2)))]).join(' | ');
+				const answer = {
+					summary: `${user.slice(0, 600)} ${extra}`,
+					rootCause: `${user.slice(-700)} ${extra}`,
+					category: 'unknown',
+					suggestedAction: `${system.slice(0, 200)} ${extra}`,
+					severity: 'low',
+					transient: false,
+					confidence: 0.9,
+				};
+				send(res, record, 200, completion(`${answerModel} ${user.slice(-300)} ${extra}`, JSON.stringify(answer), promptChars));
+				return;
+			}
 		}
 	};
 

@@ -29,7 +29,7 @@ describe('fingerprints', () => {
 		const a = fingerprintOf(signature('duplicate key (order_id)=(10023) at 2024-05-01T02:00:00Z', 'etl.py:42 in load'), { pipeline: 'p', taskId: 't' });
 		const b = fingerprintOf(signature('duplicate key (order_id)=(99) at 2024-06-11T09:13:00Z', 'etl.py:57 in load'), { pipeline: 'p', taskId: 't' });
 		expect(a).toBe(b);
-		expect(a).toMatch(/^fp1:[0-9a-f]{24}$/);
+		expect(a).toMatch(/^fp2:[0-9a-f]{24}$/);
 	});
 
 	test('another failure, location or task has another fingerprint', () => {

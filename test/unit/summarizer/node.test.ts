@@ -56,7 +56,7 @@ describe('Log Summarizer node', () => {
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(out[0].json).toMatchObject({ pipeline: 'daily_sales', taskId: 'load_orders', tryNumber: 2, summarizedBy: 'llm', model: 'gpt-4o-mini-2024-07-18', redactions: { urlPassword: 1 } });
 		expect(out[0].json.usage).toMatchObject({ totalTokens: expect.any(Number) });
-		expect(out[0].json.fingerprint).toMatch(/^fp1:/);
+		expect(out[0].json.fingerprint).toMatch(/^fp2:/);
 		const text = JSON.stringify(out) + server.chatRequests().map((r) => r.rawBody).join();
 		for (const secret of [...byFile('airflow_postgres_undefined_table.log').secrets, ...byFile('airflow_s3_access_denied.log').secrets]) expect(text).not.toContain(secret);
 		expect(JSON.stringify(out)).not.toContain(server.apiKey);
@@ -74,13 +74,35 @@ describe('Log Summarizer node', () => {
 		expect(server.requests).toHaveLength(0);
 	});
 
-	test('a missing log field gives a heuristic summary that says what was missing, without a model call', async () => {
+	test('a missing log field gives a result that says what was missing and claims no summary, without a model call', async () => {
 		const node = new LogSummarizer();
 		const { ctx } = fakeContext([item({ pipeline: 'p' })], base);
 		const [out] = await node.execute.call(ctx);
-		expect(out[0].json).toMatchObject({ summarizedBy: 'heuristic', category: 'unknown', confidence: 0, fallbackReason: 'the item has no field "log" with the log' });
-		expect(out[0].json.summary).toContain('the item has no field "log"');
+		expect(out[0].json).toMatchObject({ summarizedBy: 'heuristic', logState: 'empty', promptTokens: 0, fingerprint: null, category: 'unknown', confidence: 0, fallbackReason: 'there is no log (the item has no field "log" with the log)' });
+		expect(out[0].json.summary).toMatch(/^No summary: /);
 		expect(server.requests).toHaveLength(0);
+	});
+
+	test('empty and binary logs say so (logState, promptTokens 0, no summary), in Korean throughout when asked', async () => {
+		const node = new LogSummarizer();
+		const junk = Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 7919 + 13) % 256 || 1).map((b) => (b === 10 ? 0 : b)));
+		const { ctx } = fakeContext(
+			[item({ pipeline: 'p', log: '' }), item({ pipeline: 'p' }, { data: { data: junk.toString('base64'), mimeType: 'application/octet-stream' } })],
+			{ ...base, outputLanguage: 'ko' },
+		);
+		const [out] = await node.execute.call(ctx);
+		expect(out[0].json).toMatchObject({ logState: 'empty', promptTokens: 0, summarizedBy: 'heuristic', fingerprint: null });
+		for (const field of ['summary', 'rootCause', 'suggestedAction', 'fallbackReason']) expect(String(out[0].json[field])).not.toMatch(/\b(?:the|log|empty|is)\b/);
+		expect(server.requests).toHaveLength(0);
+		const binary = fakeContext([item({ pipeline: 'p' }, { data: { data: junk.toString('base64'), mimeType: 'application/octet-stream' } })], { ...base, logSource: 'binary', binaryPropertyName: 'data' });
+		const [outBinary] = await node.execute.call(binary.ctx);
+		expect(outBinary[0].json).toMatchObject({ logState: 'binary', promptTokens: 0, summarizedBy: 'heuristic' });
+	});
+
+	test('with On Bad Input = fail, an empty log fails the item with an error naming it', async () => {
+		const node = new LogSummarizer();
+		const { ctx } = fakeContext([item({ pipeline: 'p', log: 'ok' }), item({ pipeline: 'p', log: '   ' })], { ...base, options: { useModel: false, onBadInput: 'fail' } });
+		await expect(node.execute.call(ctx)).rejects.toThrow(/^Item 1: the log is empty/);
 	});
 
 	test('reads a binary log in EUC-KR and answers in Korean', async () => {
@@ -97,7 +119,7 @@ describe('Log Summarizer node', () => {
 		const { ctx, credentialReads } = fakeContext([runItem('secrets_everywhere.log')], { ...base, operation: 'prepare' });
 		const [out] = await node.execute.call(ctx);
 		expect(credentialReads()).toBe(0);
-		expect(out[0].json).toMatchObject({ summarizedBy: 'heuristic', fingerprint: expect.stringMatching(/^fp1:/), promptTokens: expect.any(Number) });
+		expect(out[0].json).toMatchObject({ summarizedBy: 'heuristic', fingerprint: expect.stringMatching(/^fp2:/), promptTokens: expect.any(Number) });
 		expect(out[0].json.preparedLog).toContain("Object 'RAW.EVENTS' does not exist");
 		for (const secret of byFile('secrets_everywhere.log').secrets) expect(JSON.stringify(out)).not.toContain(secret);
 	});

@@ -106,7 +106,8 @@ describe('failure window', () => {
 	test.each(corpus.map((l) => [l.file, l] as const))('%s: the expected failure line survives preparation and is read as the failure', (_file, log) => {
 		const result = preparePrompt({ log: log.bytes, context: { pipeline: 'p', taskId: 't' }, language: 'en', model: null });
 		expect(result.prepared.text).toContain(log.failureLine);
-		expect(result.prepared.signature.failureLine).toContain(log.failureLine);
+		// the failure line, or for an exception chain the root cause kept beside it
+		expect(`${result.prepared.signature.failureLine}\n${result.prepared.signature.chainLine ?? ''}`).toContain(log.failureLine);
 	});
 
 	test('a generic wrapper ("Bash command failed") points at the specific error before it', () => {
@@ -123,7 +124,7 @@ describe('failure window', () => {
 		const prepared = prepareLog({ log: 'step 1 ok\nstep 2 ok\nall good', logTokens: 1000 });
 		expect(prepared.empty).toBe(false);
 		expect(prepared.signature.failureLine).toBeNull();
-		expect(prepared.notes).toContain('no error line was found in the log');
+		expect(prepared.notes).toContain('no failure line was found in the log');
 		expect(prepared.text).toContain('all good');
 	});
 });
