@@ -34,6 +34,11 @@ export const WAIVERS = [
 		why: 'logic modules are free of n8n by design and throw their own errors, which the node adapters turn into NodeApiError / NodeOperationError',
 	},
 	{
+		rule: '@n8n/community-nodes/no-restricted-globals',
+		files: /^(dist\/)?nodes\/logic\/summarizer\/proxyFetch\.(ts|js)$/,
+		why: 'the model client reads HTTP_PROXY / HTTPS_PROXY / NO_PROXY from process.env, as axios does for the other HTTP calls, so it works behind a corporate proxy',
+	},
+	{
 		rule: '@n8n/community-nodes/node-usable-as-tool',
 		files: /^nodes\/StatusPage\//,
 		why: 'the status page node renders an HTML page for a webhook answer; as an AI-agent tool it has nothing to offer',
