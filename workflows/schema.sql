@@ -157,3 +157,20 @@ BEGIN
 	VALUES (1, 'pipelines, monitored tables, events, summaries, lights, light history, row counts, heartbeats');
 END
 $migration$;
+
+-- Version 2: a pipeline's schedule zone may be left empty, meaning the Airflow instance's
+-- [core] default_timezone (UTC unless airflow.cfg changes it), which the status workflows pass to
+-- the Traffic Light as its "Airflow Default Time Zone" (their Settings node: airflowTimezone).
+-- Version 1 filled an empty zone with Asia/Seoul, which is wrong for DAGs on Airflow's default.
+-- Rows stored before keep the zone they have.
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 2) THEN
+		RETURN;
+	END IF;
+	ALTER TABLE pipeline_monitor.pipelines ALTER COLUMN timezone DROP NOT NULL;
+	ALTER TABLE pipeline_monitor.pipelines ALTER COLUMN timezone DROP DEFAULT;
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (2, 'pipelines.timezone optional: empty means the Airflow instance default time zone');
+END
+$migration$;
