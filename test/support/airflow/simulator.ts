@@ -280,8 +280,10 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 		execution_date: iso(r.logicalDate),
 		start_date: iso(r.startDate),
 		end_date: iso(r.endDate),
+		// a scheduled run is created at the end of its data interval (run_after); backfills and
+		// manual runs here have the same shape
 		data_interval_start: iso(r.logicalDate),
-		data_interval_end: iso(r.logicalDate + 3600_000),
+		data_interval_end: iso(r.runAfter),
 		last_scheduling_decision: iso(r.updatedAt),
 		run_type: r.runType,
 		state: r.state,
@@ -297,8 +299,9 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 		start_date: isoV2(r.startDate),
 		end_date: isoV2(r.endDate),
 		duration: r.startDate !== null && r.endDate !== null ? (r.endDate - r.startDate) / 1000 : null,
-		data_interval_start: isoV2(r.logicalDate),
-		data_interval_end: isoV2(r.logicalDate + 3600_000),
+		// Airflow 3's default cron timetable: an empty interval at the trigger time
+		data_interval_start: isoV2(r.runAfter),
+		data_interval_end: isoV2(r.runAfter),
 		run_after: isoV2(r.runAfter),
 		last_scheduling_decision: isoV2(r.updatedAt),
 		run_type: r.runType,
