@@ -1,33 +1,12 @@
 import { AirflowClient } from '../../../nodes/logic/airflow/client';
 import { AirflowApiError } from '../../../nodes/logic/airflow/transport';
-import type { AuthConfig, ClientOptions } from '../../../nodes/logic/airflow/types';
 import { InputError } from '../../../nodes/logic/shared/errors';
-import { start, type Simulator, type SimulatorOptions } from '../../support/airflow/simulator';
+import { airflowHarness, dayAgo } from '../../support/airflow/harness';
+import { start, type Simulator } from '../../support/airflow/simulator';
 
 jest.setTimeout(30_000);
 
-const sims: Simulator[] = [];
-const clients: AirflowClient[] = [];
-async function sim(o: SimulatorOptions): Promise<Simulator> {
-	const s = await start(o);
-	sims.push(s);
-	return s;
-}
-function client(s: Simulator, o: Partial<ClientOptions> = {}): AirflowClient {
-	const auth: AuthConfig = s.version === 'v1' ? { kind: 'basic', username: 'admin', password: 'admin' } : { kind: 'token', username: 'admin', password: 'admin' };
-	const c = new AirflowClient({ baseUrl: s.url, version: 'auto', auth, sleep: async () => undefined, ...o });
-	clients.push(c);
-	return c;
-}
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.close();
-	const open = sims.splice(0);
-	for (const s of open) await s.stop();
-	// every request the client sent and every answer the simulator gave matched the official spec
-	for (const s of open) expect(s.violations).toEqual([]);
-});
-
-const dayAgo = (): string => new Date(Date.now() - 24 * 3600_000).toISOString();
+const { sim, client } = airflowHarness();
 
 describe.each(['v1', 'v2'] as const)('Airflow %s', (version) => {
 	it('detects the version and lists every run in the window through the batch endpoint', async () => {
@@ -254,12 +233,12 @@ describe('auth and versions', () => {
 	});
 
 	it('a refused connection and a malformed URL are explained', async () => {
-		const s = await sim({ version: 'v1', dags: 1, runsPerDag: 1 });
+		// a simulator of its own (not the harness's): it is stopped here, before the request
+		const s = await start({ version: 'v1', dags: 1, runsPerDag: 1 });
 		const url = s.url;
 		await s.stop();
 		const err = (await client({ ...s, url } as Simulator, { retryBudgetMs: 200 }).listDags().catch((e: unknown) => e)) as AirflowApiError;
 		expect(err.hint).toMatch(/Nothing listens|base URL/);
 		expect(() => new AirflowClient({ baseUrl: 'airflow.local', version: 'auto', auth: { kind: 'none' } })).toThrow(/not a URL|http/);
-		sims.splice(sims.indexOf(s), 1);
 	});
 });

@@ -6,34 +6,14 @@
 import { AirflowClient } from '../../../nodes/logic/airflow/client';
 import { sweepChangedRuns } from '../../../nodes/logic/airflow/incremental';
 import { AirflowApiError } from '../../../nodes/logic/airflow/transport';
-import type { AuthConfig, ClientOptions } from '../../../nodes/logic/airflow/types';
+import type { AuthConfig } from '../../../nodes/logic/airflow/types';
 import { applyChanges, type WatermarkState } from '../../../nodes/logic/airflow/watermark';
 import type { RunItem } from '../../../nodes/logic/shared/items';
-import { start, type Simulator, type SimulatorOptions } from '../../support/airflow/simulator';
+import { airflowHarness, dayAgo } from '../../support/airflow/harness';
 
 jest.setTimeout(30_000);
 
-const sims: Simulator[] = [];
-const clients: AirflowClient[] = [];
-async function sim(o: SimulatorOptions): Promise<Simulator> {
-	const s = await start(o);
-	sims.push(s);
-	return s;
-}
-function client(s: Simulator, o: Partial<ClientOptions> = {}): AirflowClient {
-	const auth: AuthConfig = s.version === 'v1' ? { kind: 'basic', username: 'admin', password: 'admin' } : { kind: 'token', username: 'admin', password: 'admin' };
-	const c = new AirflowClient({ baseUrl: s.url, version: 'auto', auth, sleep: async () => undefined, ...o });
-	clients.push(c);
-	return c;
-}
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.close();
-	const open = sims.splice(0);
-	for (const s of open) await s.stop();
-	for (const s of open) expect(s.violations).toEqual([]);
-});
-
-const dayAgo = (): string => new Date(Date.now() - 24 * 3600_000).toISOString();
+const { sim, client } = airflowHarness();
 const failure = async (p: Promise<unknown>): Promise<AirflowApiError> => {
 	const e = await p.then(
 		() => null,
