@@ -1,7 +1,7 @@
 import { AirflowClient } from '../../../nodes/logic/airflow/client';
 import { AirflowApiError } from '../../../nodes/logic/airflow/transport';
 import { InputError } from '../../../nodes/logic/shared/errors';
-import { airflowHarness, dayAgo } from '../../support/airflow/harness';
+import { airflowHarness, dayAgo } from './harness';
 import { start, type Simulator } from '../../support/airflow/simulator';
 
 jest.setTimeout(30_000);

@@ -9,7 +9,7 @@ import { AirflowApiError } from '../../../nodes/logic/airflow/transport';
 import type { AuthConfig } from '../../../nodes/logic/airflow/types';
 import { applyChanges, type WatermarkState } from '../../../nodes/logic/airflow/watermark';
 import type { RunItem } from '../../../nodes/logic/shared/items';
-import { airflowHarness, dayAgo } from '../../support/airflow/harness';
+import { airflowHarness, dayAgo } from './harness';
 
 jest.setTimeout(30_000);
 

@@ -5,7 +5,7 @@
  */
 import { AirflowClient } from '../../../nodes/logic/airflow/client';
 import type { AuthConfig, ClientOptions } from '../../../nodes/logic/airflow/types';
-import { start, type Simulator, type SimulatorOptions } from './simulator';
+import { start, type Simulator, type SimulatorOptions } from '../../support/airflow/simulator';
 
 export function airflowHarness(): {
 	sim: (o: SimulatorOptions) => Promise<Simulator>;
