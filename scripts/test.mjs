@@ -35,6 +35,8 @@ const step = (name, cmd, args) => {
 };
 const home = ensureN8n();
 step('build', 'npm', ['run', 'build']);
+// the demo and the benchmarks compile test/support with tsconfig.tools.json (no jest globals there)
+step('typecheck the demo and bench tools', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.tools.json', '--noEmit']);
 step('lint (n8n-node lint)', 'npm', ['run', 'lint']);
 step('scan (n8n community-package scanner rules)', 'npm', ['run', 'scan']);
 console.log('\n> jest (unit, workflow, real)');
