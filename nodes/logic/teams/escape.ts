@@ -45,7 +45,11 @@ function canActAsEmphasis(text: string, i: number): boolean {
  * link brackets that form `[text](…)` or `[text][…]`, backslashes before punctuation, and list,
  * heading and quote marks at the start of a line. Dates, numbers and plain punctuation stay.
  */
+const MAY_ACT = /[*_`~[\]\\]/;
+
 export function escapeMarkdown(text: string): string {
+	// most cells (names, numbers, dates) hold no mark at all: only the line start can matter
+	if (!MAY_ACT.test(text)) return escapeLineStart(text);
 	let stars = 0;
 	let unders = 0;
 	for (let i = 0; i < text.length; i++) {
@@ -66,7 +70,12 @@ export function escapeMarkdown(text: string): string {
 		else if (ch === '\\') escape = ASCII_PUNCT.test(text[i + 1] ?? '');
 		out += escape ? '\\' + ch : ch;
 	}
-	return out.replace(MARKDOWN_LINE_START, (_m, space: string, mark: string) => space + mark.replace(/[#>+*\-.)]$/, (c) => '\\' + c));
+	return escapeLineStart(out);
+}
+
+/** A heading, quote or list mark at the start of the text is escaped (`\- item`, `1\. item`). */
+function escapeLineStart(text: string): string {
+	return text.replace(MARKDOWN_LINE_START, (_m, space: string, mark: string) => space + mark.replace(/[#>+*\-.)]$/, (c) => '\\' + c));
 }
 
 /**
