@@ -159,10 +159,17 @@ function logOf(messages: Json[]): string {
 	return fenced ? fenced[2] : user;
 }
 
-/** A plausible answer read from the log: its last exception-looking line. */
+/**
+ * A plausible answer read from the log, as a model would read it: the last exception line
+ * (`KeyError: 'order_date'`, `pyarrow.lib.ArrowInvalid: …`), else the last error line that is not
+ * Airflow's own bookkeeping at INFO level (`INFO … Marking task as FAILED`), else the last line.
+ */
 export function defaultAnswer(messages: Json[]): Json {
 	const lines = logOf(messages).split('\n');
-	const failure = [...lines].reverse().find((l) => /(?:Error|Exception)\b|error:|failed/i.test(l)) ?? lines[lines.length - 1] ?? '';
+	const fromEnd = [...lines].reverse();
+	const exception = fromEnd.find((l) => /^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Invalid|Timeout|Exit|Interrupt|Warning)\b(?::|$)/.test(l));
+	const errorLine = fromEnd.find((l) => /(?:Error|Exception)\b|error:|failed/i.test(l) && !/\bINFO\b/.test(l));
+	const failure = exception ?? errorLine ?? lines[lines.length - 1] ?? '';
 	const system = messages.filter((m) => m.role === 'system').map((m) => String(m.content)).join('\n');
 	const korean = /Korean/.test(system);
 	const text = failure.trim().slice(0, 200);
