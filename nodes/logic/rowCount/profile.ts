@@ -7,6 +7,7 @@
 import { MAD_TO_SIGMA } from '../shared/stats';
 import type { Light } from '../shared/items';
 import { BusinessCalendar, isoOfDay, weekdayOf } from './calendar';
+import type { TableRules } from './diff';
 
 /** Growth between consecutive days, by the day it was measured on. */
 export interface DailyGrowth {
@@ -19,18 +20,13 @@ export interface JudgedGrowth extends DailyGrowth {
 	span: number;
 }
 
-export interface RegularRules {
+/** What a regular table's judgement needs of the table's rules (documented on TableRules). */
+export type RegularRules = Pick<TableRules, 'warnScore' | 'failScore' | 'minAbsChange' | 'minHistory' | 'windowDays' | 'flatlineDays'> & {
 	holidayAffected: boolean;
-	warnScore: number;
-	failScore: number;
-	minAbsChange: number;
-	minHistory: number;
-	windowDays: number;
-	flatlineDays: number;
 	weekly: 'auto' | 'on' | 'off';
 	/** table-days left out of training (annotated incidents, backfills, expected anomalies) */
 	excluded: ReadonlySet<number>;
-}
+};
 
 export interface Verdict {
 	light: Light;
