@@ -169,8 +169,8 @@ async function secretsAndRepeats(corpus: CorpusLog[], bigs: Array<ReturnType<typ
 			...corpus.map((log) => ({ file: `${log.part}/${log.file}`, part: log.part, log: log.bytes as Uint8Array | string, secrets: log.secrets })),
 			...bigs.map((big, i) => ({ file: `10 MB generated #${i + 1}`, part: 'training' as CorpusPart, log: big.text, secrets: big.secrets })),
 		];
-		const leaks: Record<string, string[]> = { training: [], heldout: [] };
-		const planted: Record<string, number> = { training: 0, heldout: 0 };
+		const leaks: Record<string, string[]> = { training: [], heldout: [], blind: [] };
+		const planted: Record<string, number> = { training: 0, heldout: 0, blind: 0 };
 		const firstSummaries = [];
 		let requests = 0;
 		for (const input of inputs) {
@@ -187,7 +187,7 @@ async function secretsAndRepeats(corpus: CorpusLog[], bigs: Array<ReturnType<typ
 				if (output.includes(secret)) leaks[input.part].push(`${input.file} (output)`);
 			}
 		}
-		for (const part of ['training', 'heldout'] as const) {
+		for (const part of ['training', 'heldout', 'blind'] as const) {
 			figure(
 				`[${part}] planted secrets in request bodies or output fields (model echoes prompt + secrets)`,
 				`${leaks[part].length} of ${planted[part]} planted` + (leaks[part].length ? ` leaked: ${leaks[part].join(', ')}` : ''),
@@ -238,19 +238,23 @@ function bigLog(big: ReturnType<typeof generateLargeLog>, label: string): void {
 async function main(): Promise<void> {
 	const training = loadCorpus('training', true);
 	const heldout = loadCorpus('heldout', true);
+	// written after the rules, never tuned on: the honest figure
+	const blind = loadCorpus('blind', true);
 	const bigs = [generateLargeLog(), generateLargeLog(10 * 1024 * 1024, 20251111, 'arrow')];
 	const secretsOf = (c: CorpusLog[]): number => c.reduce((n, l) => n + l.secrets.length, 0);
 	console.log(
-		`corpus: ${training.length + heldout.length} logs — training ${training.length} (${secretsOf(training)} planted secrets), held-out ${heldout.length} (${secretsOf(heldout)} planted secrets) — plus two generated 10 MB logs`,
+		`corpus: ${training.length + heldout.length + blind.length} logs — training ${training.length} (${secretsOf(training)} planted secrets), held-out ${heldout.length} (${secretsOf(heldout)} planted secrets), blind ${blind.length} (${secretsOf(blind)} planted secrets) — plus two generated 10 MB logs`,
 	);
 	preparationFigures('training', training);
 	preparationFigures('heldout', heldout);
+	preparationFigures('blind', blind);
 	falseRedactions('training', training);
 	falseRedactions('heldout', heldout);
-	fingerprintFigures([...training, ...heldout]);
+	falseRedactions('blind', blind);
+	fingerprintFigures([...training, ...heldout, ...blind]);
 	bigLog(bigs[0], 'psycopg2 failure');
 	bigLog(bigs[1], 'pyarrow ArrowInvalid failure');
-	await secretsAndRepeats([...training, ...heldout], bigs);
+	await secretsAndRepeats([...training, ...heldout, ...blind], bigs);
 	const width = Math.max(...figures.map((f) => f.name.length));
 	for (const f of figures) {
 		const verdict = f.met === null ? '      ' : f.met ? 'MET   ' : 'MISSED';

@@ -140,8 +140,10 @@ export function looksHighEntropy(value: string): boolean {
 
 const NAME = `[A-Za-z_][A-Za-z0-9_.\\-]{0,80}|[가-힣]{2,10}`;
 /** `name=value`, `name: value`, `"name": "value"`, `'name' => 'value'`, `--name value` is not covered (no separator). */
+// (an unquoted value never starts with a `name=` of its own: in `driver: fs.secret.key=…` the
+// pair to judge is the inner one, which a match of the outer name would swallow)
 const NAMED_VALUE = new RegExp(
-	`(?<![A-Za-z0-9_.\\-])(["']?)(${NAME})\\1(\\s*(?:=>|=|:)\\s*)("[^"\\n]*"|'[^'\\n]*'|\\$\\{[^}\\n]*\\}|\\{\\{[^}\\n]*\\}\\}|(?![[{(]|\\/\\/)[^\\s,;&?#'"})\\]<>]+)`,
+	`(?<![A-Za-z0-9_.\\-])(["']?)(${NAME})\\1(\\s*(?:=>|=|:)\\s*)("[^"\\n]*"|'[^'\\n]*'|\\$\\{[^}\\n]*\\}|\\{\\{[^}\\n]*\\}\\}|(?![[{(]|\\/\\/)(?!(?:${NAME})\\s*=>?\\s*[^\\s=])[^\\s,;&?#'"})\\]<>]+)`,
 	'g',
 );
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { prng } from '../prng';
 
-export type CorpusPart = 'training' | 'heldout';
+export type CorpusPart = 'training' | 'heldout' | 'blind';
 
 export interface CorpusLog {
 	file: string;
@@ -22,7 +22,7 @@ export interface CorpusLog {
 	/** expected logState when it is not `ok` */
 	logState?: 'empty' | 'binary';
 	encoding?: string;
-	/** training: used while writing rules; heldout: written first, never used to write rules */
+	/** training: used while writing rules; heldout: written first, never used to write rules (but seen once); blind: written after the rules, by someone else, never tuned on */
 	part: CorpusPart;
 	/** the raw bytes of the log */
 	bytes: Buffer;
@@ -49,10 +49,10 @@ export function corpusDir(): string {
  * Empty and binary logs (failureLine null) are left out unless `withUnreadable`.
  */
 export function loadCorpus(part: CorpusPart | 'all' = 'training', withUnreadable = false): CorpusLog[] {
-	const parts: CorpusPart[] = part === 'all' ? ['training', 'heldout'] : [part];
+	const parts: CorpusPart[] = part === 'all' ? ['training', 'heldout', 'blind'] : [part];
 	const out: CorpusLog[] = [];
 	for (const p of parts) {
-		const dir = p === 'training' ? corpusDir() : path.join(corpusDir(), 'heldout');
+		const dir = p === 'training' ? corpusDir() : path.join(corpusDir(), p);
 		const labels = JSON.parse(fs.readFileSync(path.join(dir, 'labels.json'), 'utf8')) as { logs: Array<Omit<CorpusLog, 'bytes' | 'part'>> };
 		for (const label of labels.logs) {
 			if (!withUnreadable && (label.failureLine === null || label.logState)) continue;

@@ -95,3 +95,12 @@ describe('redaction runs once per secret', () => {
 		expect(result.counts).toEqual({ privateKey: 1 });
 	});
 });
+
+describe('a secret pair inside the value of another pair (found by the blind corpus: spark conf echoed by Spark)', () => {
+	it('judges the inner pair, which the outer name would otherwise swallow', () => {
+		const line = 'INFO ResourceUtils: Resources for spark.driver: spark.hadoop.fs.s3a.secret.key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKEKEY42';
+		expect(redactSecrets(line).text).toBe('INFO ResourceUtils: Resources for spark.driver: spark.hadoop.fs.s3a.secret.key=[REDACTED:keyValueSecret]');
+		expect(redactSecrets('settings: db.password=Tr0ub4dor-3x').text).toBe('settings: db.password=[REDACTED:keyValueSecret]');
+		expect(redactSecrets('mode: append, path: s3a://lake/x').text).toBe('mode: append, path: s3a://lake/x');
+	});
+});
