@@ -174,3 +174,30 @@ BEGIN
 	VALUES (2, 'pipelines.timezone optional: empty means the Airflow instance default time zone');
 END
 $migration$;
+
+-- Version 3: operators' annotations of table-days, and muting a table until a date. An
+-- incident or backfill day is left out of the baseline Row Count Diff learns from (a past outage
+-- no longer pollutes it); an expected day is not alarmed (a planned migration); a muted table is
+-- judged but shown green "muted" up to and including mute_until. The row-count monitor reads both.
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 3) THEN
+		RETURN;
+	END IF;
+	CREATE TABLE pipeline_monitor.annotations (
+		id         bigserial PRIMARY KEY,
+		table_name text NOT NULL,
+		from_day   date NOT NULL,
+		to_day     date NOT NULL,
+		kind       text NOT NULL CHECK (kind IN ('incident', 'backfill', 'expected')),
+		note       text,
+		created_by text,
+		created_at timestamptz NOT NULL DEFAULT now(),
+		CHECK (to_day >= from_day)
+	);
+	CREATE INDEX annotations_table_days ON pipeline_monitor.annotations (table_name, to_day);
+	ALTER TABLE pipeline_monitor.monitored_tables ADD COLUMN mute_until date;
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (3, 'annotations of table-days (incident, backfill, expected) and monitored_tables.mute_until');
+END
+$migration$;

@@ -238,6 +238,30 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 		expect((await db.query(`SELECT delta::int FROM pipeline_monitor.row_counts WHERE table_name = 'demo.orders' ORDER BY measured_on DESC LIMIT 1`)).rows[0].delta).toBe(100);
 	}, 300_000);
 
+	it('row-count monitor reads annotations and mutes (schema v3): an expected day is not alarmed, a muted table is judged green "muted"', async () => {
+		const todayLocal = "(now() AT TIME ZONE 'Asia/Seoul')::date";
+		await db.query(`INSERT INTO pipeline_monitor.annotations (table_name, from_day, to_day, kind, note, created_by)
+			VALUES ('demo.events', ${todayLocal}, ${todayLocal}, 'expected', 'events paused for the migration', 'ops@example.com')`);
+		const expected = await stack.execute('pmRowCountMonit1');
+		expect(expected.result.data.resultData.error).toBeUndefined();
+		const row = async (table: string) =>
+			(await db.query(`SELECT light, reason->>'code' AS code, reason->>'text' AS text FROM pipeline_monitor.row_counts WHERE table_name = $1 AND measured_on = ${todayLocal}`, [table])).rows[0];
+		expect(await row('demo.events')).toMatchObject({ light: 'green', code: 'expected' });
+		expect((await row('demo.events')).text).toContain('events paused for the migration');
+
+		await db.query('DELETE FROM pipeline_monitor.annotations');
+		await db.query(`UPDATE pipeline_monitor.monitored_tables SET mute_until = ${todayLocal} + 1 WHERE table_name = 'demo.events'`);
+		const muted = await stack.execute('pmRowCountMonit1');
+		expect(muted.result.data.resultData.error).toBeUndefined();
+		expect(await row('demo.events')).toMatchObject({ light: 'green', code: 'muted' });
+
+		// the check can fail: without the mute, the same day is red again
+		await db.query(`UPDATE pipeline_monitor.monitored_tables SET mute_until = NULL`);
+		const plain = await stack.execute('pmRowCountMonit1');
+		expect(plain.result.data.resultData.error).toBeUndefined();
+		expect(await row('demo.events')).toMatchObject({ light: 'red' });
+	}, 300_000);
+
 	it('heartbeat: all alive, then Airflow broken: still checks the rest, stores the row and posts naming Airflow', async () => {
 		teams.clear();
 		const ok = await stack.execute('pmHeartbeat00001');
