@@ -24,7 +24,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
 	{
 		category: 'resource',
 		pattern:
-			/OutOfMemory|MemoryError|OOMKilled|out of memory|Cannot allocate memory|exit code:? 137|return code -9|Negsignal\.SIGKILL|exceeding (?:physical |virtual )?memory limits?|exceeds memory limit|memoryOverhead|No space left on device|disk quota exceeded|Insufficient (?:memory|cpu)|GC overhead limit|메모리 부족|디스크 공간/i,
+			/OutOfMemory|MemoryError|OOMKilled|out of memory|Cannot allocate memory|exit code:? 137|return code -9|Negsignal\.SIGKILL|exceeding (?:physical |virtual )?memory limits?|exceeds memory limit|memoryOverhead|No space left on device|disk quota exceeded|low on resource|ephemeral-storage|DiskPressure|MemoryPressure|Insufficient (?:memory|cpu)|GC overhead limit|메모리 부족|디스크 공간/i,
 		severity: 'high',
 		transient: false,
 		cause: { en: 'The task ran out of memory or disk.', ko: '태스크가 메모리 또는 디스크를 모두 사용했습니다.' },
@@ -37,7 +37,7 @@ export const CATEGORY_RULES: CategoryRule[] = [
 		// BigQuery load/query job errors and schema or validation failures are about the data, whatever the frames say
 		category: 'data',
 		pattern:
-			/too many errors|SchemaError|Schema\w*(?:Error|Mismatch)|schema mismatch|does not match (?:the )?(?:table )?schema|Provided Schema does not match|ValidationError|validation (?:error|failed)|failed validation|Could not parse '[^']*' as|Unable to parse|ArrowInvalid|ArrowTypeError|could not convert|Cannot convert non-finite|IntCastingNaN|BadZipFile|is not a zip file|corrupt(?:ed)? (?:file|data|archive|block)|invalid input syntax|bad magic number|Failure in test|expect(?:ation)?s? (?:failed|not met)|스키마|검증 실패/i,
+			/too many errors|SchemaError|Schema\w*(?:Error|Mismatch)|schema mismatch|does not match (?:the )?(?:table )?schema|Provided Schema does not match|ValidationError|validation (?:error|failed)|failed validation|Could not parse '[^']*' as|Unable to parse|ArrowInvalid|ArrowTypeError|could not convert|Cannot convert non-finite|IntCastingNaN|BadZipFile|is not a zip file|corrupt(?:ed)? (?:file|data|archive|block)|invalid input syntax|bad magic number|(?:Numeric|Timestamp|Date|Time|Boolean|Decimal) value '[^']*' is not recognized|SQLSTATE[\s:=[]*22[0-9A-Z]{3}\b|\(22[0-9A-Z]{3}\)|Failure in test|expect(?:ation)?s? (?:failed|not met)|스키마|검증 실패/i,
 		severity: 'high',
 		transient: false,
 		cause: { en: 'The data did not meet what the task or the database expects.', ko: '데이터가 태스크나 데이터베이스가 기대하는 조건을 만족하지 않습니다.' },

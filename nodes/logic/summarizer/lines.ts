@@ -14,7 +14,7 @@ export function messageOf(line: string): string {
 // `psycopg2.errors.UndefinedTable: relation ...`, `Exception in thread "main" org...SparkException: ...`
 const EXCEPTION_NAME =
 	'(?:[A-Za-z_$][\\w$]*\\.)*(?:[A-Za-z_$][\\w$]*(?:Error|Exception|Exit|Interrupt|Timeout|Failure|Fault|Killed|Denied|Refused|NotFound|Violation|Conflict|Throttled|Unavailable|Abort(?:ed)?)\\w*)|(?:[A-Za-z_][\\w]*\\.)*(?:errors?|exc|exceptions)\\.[A-Z]\\w+';
-const EXCEPTION_LINE = new RegExp(`^(?:Caused by:\\s*|Exception in thread "[^"]*"\\s*|Uncaught\\s+)?(${EXCEPTION_NAME})(?:\\s*:\\s*(.*)|\\s*\\((.*)\\))?$`);
+const EXCEPTION_LINE = new RegExp(`^(?:Caused by:\\s*|\\[cause\\]:\\s*|Exception in thread "[^"]*"\\s*|Uncaught\\s+)?(${EXCEPTION_NAME})(?:\\s*:\\s*(.*)|\\s*\\((.*)\\))?$`);
 
 export interface ExceptionParts {
 	type: string;
@@ -25,6 +25,9 @@ export interface ExceptionParts {
 export function parseExceptionLine(line: string): ExceptionParts | null {
 	const text = messageOf(line);
 	if (text.length > 4000) return null;
+	// Node prints an Error's cause as `[cause]: Error: getaddrinfo ENOTFOUND host` (a bare Error too)
+	const cause = /^\s*\[cause\]:\s*((?:[A-Za-z_$][\w$]*)?(?:Error|Exception))(?::\s*(.*))?$/.exec(text);
+	if (cause) return { type: cause[1], message: (cause[2] ?? '').trim() };
 	const match = EXCEPTION_LINE.exec(text);
 	if (!match) return null;
 	return { type: match[1], message: (match[2] ?? match[3] ?? '').trim() };
@@ -77,8 +80,9 @@ export function isMarkingLine(line: string): boolean {
 	return isExitLine(line) && !isKillExit(line) && parseExceptionLine(line) === null;
 }
 
+/** A cause in a chain: Java's `Caused by:`, Node's `[cause]:` (an Error's `cause`, as util.inspect prints it). */
 export function isCausedByLine(line: string): boolean {
-	return /^\s*Caused by:\s/.test(line);
+	return /^\s*(?:Caused by:|\[cause\]:)\s/.test(line);
 }
 
 export function isTracebackHeader(line: string): boolean {

@@ -44,7 +44,21 @@ export function innermostFrame(lines: string[], window: FailureWindow): Frame | 
 		const frame = parseFrame(lines[i]);
 		if (frame) afterFrames.push(frame);
 	}
-	return afterFrames.find((f) => !isLibraryFrame(f)) ?? afterFrames[0] ?? null;
+	return afterFrames.find((f) => !isLibraryFrame(f)) ?? afterFrames[0] ?? goPanicFrame(lines, window.failureIndex);
+}
+
+/**
+ * Go prints a panic's stack under `goroutine N [running]:` as a function line and a tab-indented
+ * `file.go:line +0x..` line: the first pair is where it panicked.
+ */
+function goPanicFrame(lines: string[], failureIndex: number): Frame | null {
+	for (let i = failureIndex + 1; i < lines.length - 2 && i <= failureIndex + 20; i++) {
+		if (!/^goroutine \d+ \[/.test(lines[i])) continue;
+		const func = /^(\S.*?)\(.*\)$/.exec(lines[i + 1]);
+		const at = /^\s+(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(lines[i + 2]);
+		return func && at ? { file: at[1], line: Number(at[2]), func: func[1] } : null;
+	}
+	return null;
 }
 
 function clip(text: string): string {

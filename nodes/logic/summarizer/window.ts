@@ -122,7 +122,9 @@ export function failureLineOf(lines: string[], blockStart: number, errorIndex: n
 		if (isCausedByLine(lines[i]) && parseExceptionLine(lines[i])) lastCause = i;
 		else if (parseExceptionAt(lines, i)) lastException = i;
 	}
-	if (lastCause !== -1) return lastCause;
+	// an exception printed after the last cause is a deeper one (Kafka Connect prints the JDBC
+	// exception chain under `Caused by: …: Exception chain:`)
+	if (lastCause !== -1) return lastException > lastCause ? lastException : lastCause;
 	if (lastException !== -1 && lastException > errorIndex - 3) return lastException;
 	return errorIndex;
 }

@@ -60,3 +60,26 @@ describe('fingerprints', () => {
 		expect(a.fingerprint).toBe(b.fingerprint);
 	});
 });
+
+describe('Go panics: the location comes from the goroutine stack (two nil-pointer panics in different code are different failures)', () => {
+	const panic = (func: string, file: string, line: number, addr: string) =>
+		[
+			'2026/11/30 03:00:02 worker: started',
+			'panic: runtime error: invalid memory address or nil pointer dereference',
+			`[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=${addr}]`,
+			'',
+			'goroutine 41 [running]:',
+			`${func}(0x0, {0xc000412000, 0x3, 0x4})`,
+			`\t${file}:${line} +0x41`,
+			'exit status 2',
+		].join('\n');
+	const fp = (log: string) => preparePrompt({ log, context: { pipeline: 'p', taskId: 't' }, language: 'en', model: null }).fingerprint;
+
+	it('differs between panics in different functions, and ignores addresses', () => {
+		const a = fp(panic('main.(*Syncer).flush', '/src/ingest/sync.go', 88, '0x6d3f21'));
+		const b = fp(panic('github.com/corp/x/sink.(*Writer).Flush', '/src/internal/sink/writer.go', 88, '0x8b1c2f'));
+		expect(a).not.toBeNull();
+		expect(a).not.toBe(b);
+		expect(fp(panic('main.(*Syncer).flush', '/src/ingest/sync.go', 88, '0x7aaaaa'))).toBe(a);
+	});
+});
