@@ -157,6 +157,21 @@ describe('Airflow failure collector', () => {
 		expect(openai.chatRequests().length).toBe(chats);
 	});
 
+	it('stores a success or retry callback under its own kind and posts no red card for it (issue 16)', async () => {
+		const task = failedTask();
+		const before = teams.received.length;
+		for (const state of ['success', 'up_for_retry']) {
+			const body = { dag_id: task.dagId, run_id: `${task.runId}-${state}`, task_id: task.taskId, try_number: 1, state };
+			const answer = await post(body);
+			expect(answer.status).toBe(202);
+			expect(answer.json.stored).toBe(true);
+			const [row] = await rows('event_key = $1', [answer.json.eventKey]);
+			expect(row.kind).toBe(state === 'success' ? 'success' : 'warning');
+		}
+		await new Promise((r) => setTimeout(r, 4000));
+		expect(teams.received.length).toBe(before);
+	});
+
 	it.each([
 		['wrong content type', { 'content-type': 'text/plain' }, 'content-type'],
 		['missing dag_id', {}, 'dag_id'],
