@@ -48,7 +48,9 @@ describe('a clone stands alone', () => {
 	});
 
 	it('the check itself catches such a line', () => {
-		const bad = ["const dir = '../shared/reference/airflow';", "fs.readFileSync('/work/shared/x.yaml')", 'path.join(`/tmp/pm`, x)', "'/home/alice/specs'"];
+		// (assembled from pieces, so this file does not itself hold the lines it plants)
+		const q = "'";
+		const bad = [`const dir = ${q}..${'/'}shared/${'reference'}/airflow${q};`, `fs.readFileSync(${q}/${'work'}/x.yaml${q})`, 'path.join(`' + '/' + 'tmp/pm`, x)', `${q}/home/alice/specs${q}`];
 		for (const line of bad) expect(OUTSIDE.some((re) => re.test(line))).toBe(true);
 		for (const line of ["filename: '/home/airflow/.local/lib/x.py'", "path.join(os.tmpdir(), 'pm-')"]) expect(OUTSIDE.some((re) => re.test(line))).toBe(false);
 	});

@@ -30,6 +30,16 @@ import { lastTicks, lookBackHours, parseSchedule, ticksBetween } from '../../../
 const UI = 'http://airflow:8080';
 type Raw = Record<string, unknown>;
 
+/** A scheduled run's state and times: started a minute after its tick (unless queued), 20 minutes long when finished. */
+function lifecycle(tick: string, state: string): Raw {
+	return {
+		start_date: state === 'queued' ? null : plus(tick, 1),
+		end_date: state === 'success' || state === 'failed' ? plus(tick, 21) : null,
+		state,
+		run_type: 'scheduled',
+	};
+}
+
 /** An Airflow 2 DAG run on the default cron timetable: interval [prev, tick], logical = prev. */
 function a2(dag: string, prev: string, tick: string, state: string, extra: Raw = {}): RunItem {
 	const raw: Raw = {
@@ -39,10 +49,7 @@ function a2(dag: string, prev: string, tick: string, state: string, extra: Raw =
 		execution_date: prev,
 		data_interval_start: prev,
 		data_interval_end: tick,
-		start_date: state === 'queued' ? null : plus(tick, 1),
-		end_date: state === 'success' || state === 'failed' ? plus(tick, 21) : null,
-		state,
-		run_type: 'scheduled',
+		...lifecycle(tick, state),
 		...extra,
 	};
 	return runToItem(raw as unknown as RawDagRun, 'v1', UI);
@@ -57,10 +64,7 @@ function a3(dag: string, tick: string, state: string, extra: Raw = {}): RunItem 
 		run_after: tick,
 		data_interval_start: tick,
 		data_interval_end: tick,
-		start_date: state === 'queued' ? null : plus(tick, 1),
-		end_date: state === 'success' || state === 'failed' ? plus(tick, 21) : null,
-		state,
-		run_type: 'scheduled',
+		...lifecycle(tick, state),
 		...extra,
 	};
 	return runToItem(raw as unknown as RawDagRun, 'v2', UI);
