@@ -201,3 +201,42 @@ BEGIN
 	VALUES (3, 'annotations of table-days (incident, backfill, expected) and monitored_tables.mute_until');
 END
 $migration$;
+
+-- Version 5: responding from the card. Operators act on a failure through signed links on its
+-- Teams card (acknowledge, retry the failed tasks, mute the pipeline); every action, refused ones
+-- included, is one row in "actions", and a link's nonce is unique there, so a link works once.
+-- An acknowledged failure records who, when and an optional resolution note, which later
+-- failures with the same fingerprint show as "what fixed it last time". Runbooks are per
+-- pipeline, with a default per failure category.
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 5) THEN
+		RETURN;
+	END IF;
+	CREATE TABLE pipeline_monitor.actions (
+		id          bigserial PRIMARY KEY,
+		event_id    bigint REFERENCES pipeline_monitor.events (id) ON DELETE SET NULL,
+		pipeline    text NOT NULL,
+		action      text NOT NULL CHECK (action IN ('acknowledge', 'retry', 'mute')),
+		-- the signed link's nonce; NULL for actions taken elsewhere than from a link
+		nonce       text UNIQUE,
+		actor       text,
+		note        text,
+		outcome     text NOT NULL CHECK (outcome IN ('done', 'failed')),
+		detail      jsonb,
+		created_at  timestamptz NOT NULL DEFAULT now()
+	);
+	CREATE INDEX actions_pipeline_created ON pipeline_monitor.actions (pipeline, created_at DESC);
+	ALTER TABLE pipeline_monitor.events ADD COLUMN acknowledged_at timestamptz;
+	ALTER TABLE pipeline_monitor.events ADD COLUMN acknowledged_by text;
+	ALTER TABLE pipeline_monitor.events ADD COLUMN resolution_note text;
+	ALTER TABLE pipeline_monitor.pipelines ADD COLUMN runbook_url text;
+	ALTER TABLE pipeline_monitor.pipelines ADD COLUMN muted_until timestamptz;
+	CREATE TABLE pipeline_monitor.runbooks (
+		category text PRIMARY KEY,
+		url      text NOT NULL CHECK (url ~ '^https?://')
+	);
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (5, 'actions from cards (acknowledge, retry, mute), acknowledgement and resolution note on events, runbooks');
+END
+$migration$;
