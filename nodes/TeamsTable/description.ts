@@ -63,7 +63,7 @@ export const properties: INodeProperties[] = [
 				name: 'column',
 				values: [
 					{ displayName: 'Field', name: 'field', type: 'string', default: '', placeholder: 'lastRun.state', description: 'Dot path of the value in the item; for a range, two paths separated by a comma' },
-					{ displayName: 'Label', name: 'label', type: 'string', default: '', description: 'Header text; empty for the field name' },
+					{ displayName: 'Label', name: 'label', type: 'string', default: '', description: 'Header text. Empty: the word for the field in the card\'s language (else the field name). A catalogue word such as "Summary" or "요약" is shown in the card\'s language.' },
 					{
 						displayName: 'Kind',
 						name: 'kind',

@@ -244,7 +244,7 @@ export class AirflowClient {
 	async listRawRuns(filter: RunFilter): Promise<RawDagRun[]> {
 		const v = await this.version();
 		const body = (offset: number, limit: number): Record<string, unknown> => {
-			const b: Record<string, unknown> = { page_offset: offset, page_limit: limit, order_by: 'id' };
+			const b: Record<string, unknown> = { page_offset: offset, page_limit: limit, order_by: filter.limit ? '-id' : 'id' };
 			if (filter.dagIds?.length) b.dag_ids = filter.dagIds;
 			if (filter.states?.length) b.states = filter.states;
 			// v1 windows on execution_date (never null in Airflow 2), v2 on run_after (always set)
@@ -261,7 +261,7 @@ export class AirflowClient {
 				idempotent: true,
 			});
 			return { items: data.dag_runs, total: data.total_entries };
-		});
+		}, filter.limit ?? Infinity);
 	}
 
 	/**

@@ -87,4 +87,6 @@ export interface RunFilter {
 	/** ISO instants */
 	from?: string;
 	to?: string;
+	/** at most this many runs, the newest first (none: every run, oldest first) */
+	limit?: number;
 }

@@ -47,3 +47,23 @@ export function truncate(text: string, max: number): string {
 	const chars = Array.from(text);
 	return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…';
 }
+
+const COMBINING = /\p{M}/u;
+/** Longest id shown in full; the element's title holds the whole of a longer one. */
+export const ID_CHARS = 160;
+
+/**
+ * An id as shown: at most two combining marks on one character (a pile of 200 accents would be
+ * drawn across the rows below; the title keeps the id exactly) and at most ID_CHARS code points.
+ */
+export function displayId(id: string): string {
+	let marks = 0;
+	let out = '';
+	for (const ch of id) {
+		if (COMBINING.test(ch)) {
+			if (++marks > 2) continue;
+		} else marks = 0;
+		out += ch;
+	}
+	return truncate(out, ID_CHARS);
+}

@@ -1,6 +1,12 @@
 /** The words of the status page in Korean and English. */
 import type { Cadence, Light } from '../shared/items';
-import type { CadenceFilter, EventKind, Language, Notice } from './types';
+import type { CadenceFilter, EventKind, Language, Notice, QueryKey } from './types';
+
+/** What a refused query parameter should have been (the 400 page says it in the page's language). */
+export type Expectation =
+	| { rule: 'value'; key: QueryKey; max?: number; once?: boolean; maxLength?: number }
+	| { rule: 'range_order'; toGiven: boolean }
+	| { rule: 'range_max'; days: number };
 
 export interface PageLabels {
 	htmlLang: string;
@@ -49,6 +55,19 @@ export interface PageLabels {
 	notMeasured: string;
 	trendLabel: (table: string, min: string, max: string) => string;
 	notice: (n: Notice) => string;
+	/** run and task states of Airflow and n8n, as the reader says them */
+	state: Record<string, string>;
+	/** Airflow run types */
+	runType: Record<string, string>;
+	/** the verdict of a row count by its reason code; the numbers follow it */
+	verdict: Record<string, string>;
+	/** a verdict whose code the catalogue does not know: said by its light */
+	verdictByLight: Record<Light, string>;
+	/** the daily-loads trend: the flagged days named */
+	flaggedDays: (days: string[]) => string;
+	/** one cell of a pipeline's history strip */
+	stripCell: (day: string, light: string | null) => string;
+	expected: (e: Expectation) => string;
 	badRequestTitle: string;
 	badRequestIntro: string;
 	badRequestExpected: string;
@@ -59,6 +78,131 @@ export interface PageLabels {
 
 const CADENCE_EN: Record<Cadence, string> = { regular: 'Regular (daily/weekly)', regular_holiday: 'Regular, affected by holidays', monthly: 'Monthly', irregular: 'Irregular' };
 const CADENCE_KO: Record<Cadence, string> = { regular: '정기 (일/주 단위)', regular_holiday: '정기 (공휴일 영향)', monthly: '월 단위', irregular: '비정기' };
+
+const STATE_EN: Record<string, string> = {
+	queued: 'queued',
+	running: 'running',
+	success: 'succeeded',
+	failed: 'failed',
+	up_for_retry: 'waiting to retry',
+	up_for_reschedule: 'waiting to reschedule',
+	upstream_failed: 'upstream failed',
+	skipped: 'skipped',
+	removed: 'removed',
+	restarting: 'restarting',
+	deferred: 'deferred',
+	scheduled: 'scheduled',
+	none: 'not run',
+	error: 'error',
+	crashed: 'crashed',
+	canceled: 'canceled',
+	cancelled: 'canceled',
+	waiting: 'waiting',
+	new: 'new',
+};
+const STATE_KO: Record<string, string> = {
+	queued: '대기열',
+	running: '실행 중',
+	success: '성공',
+	failed: '실패',
+	up_for_retry: '재시도 대기',
+	up_for_reschedule: '재예약 대기',
+	upstream_failed: '선행 태스크 실패',
+	skipped: '건너뜀',
+	removed: '제거됨',
+	restarting: '재시작 중',
+	deferred: '지연됨',
+	scheduled: '예약됨',
+	none: '실행 안 됨',
+	error: '오류',
+	crashed: '비정상 종료',
+	canceled: '취소됨',
+	cancelled: '취소됨',
+	waiting: '대기 중',
+	new: '새 실행',
+};
+const RUN_TYPE_EN: Record<string, string> = { scheduled: 'scheduled', manual: 'manual', backfill: 'backfill', dataset_triggered: 'dataset-triggered', asset_triggered: 'asset-triggered' };
+const RUN_TYPE_KO: Record<string, string> = { scheduled: '예약', manual: '수동', backfill: '백필', dataset_triggered: '데이터셋 트리거', asset_triggered: '에셋 트리거' };
+
+/** Row Count Diff's verdict codes (and the monitor workflow's count_failed, and freshness). */
+const VERDICT_EN: Record<string, string> = {
+	normal: 'Within the usual range',
+	catch_up: 'Catch-up load',
+	holiday: 'Holiday: a low load is expected',
+	loaded: 'Loaded',
+	monthly_loaded: 'Monthly load arrived',
+	monthly_waiting: 'Waiting for the monthly load',
+	monthly_missing: 'Monthly load missing',
+	waiting: 'Waiting for the next load',
+	gap: 'No load for longer than usual',
+	gap_in_history: 'Counts missing: not judged',
+	insufficient_history: 'Not enough history yet',
+	rows_decreased: 'Rows decreased',
+	spike: 'Loaded more than usual',
+	drop: 'Loaded less than usual',
+	expected: 'Expected change (annotated)',
+	muted: 'Muted',
+	count_failed: 'Count failed',
+	fresh: 'Fresh',
+	stale: 'Stale',
+	stale_soon: 'Nearly stale',
+	no_rows: 'No rows with a timestamp',
+};
+const VERDICT_KO: Record<string, string> = {
+	normal: '정상 범위',
+	catch_up: '밀린 적재 보충',
+	holiday: '공휴일: 적은 적재는 정상',
+	loaded: '적재됨',
+	monthly_loaded: '월 적재 도착',
+	monthly_waiting: '월 적재 대기',
+	monthly_missing: '월 적재 누락',
+	waiting: '다음 적재 대기',
+	gap: '평소보다 오래 적재 없음',
+	gap_in_history: '측정 누락으로 판정 안 함',
+	insufficient_history: '이력이 아직 부족함',
+	rows_decreased: '행 수 감소',
+	spike: '평소보다 많이 적재됨',
+	drop: '평소보다 적게 적재됨',
+	expected: '예정된 변화 (주석)',
+	muted: '알림 일시 중지',
+	count_failed: '집계 실패',
+	fresh: '최신 상태',
+	stale: '오래된 데이터',
+	stale_soon: '곧 오래된 데이터',
+	no_rows: '타임스탬프가 있는 행 없음',
+};
+
+const CADENCE_NAMES_EN = 'all, regular, regular_holiday, monthly, irregular';
+
+function expectedEn(e: Expectation): string {
+	if (e.rule === 'range_order') return `a date on or before "to" (${e.toGiven ? 'given' : 'today'})`;
+	if (e.rule === 'range_max') return `a range of at most ${e.days} days`;
+	const base: Record<QueryKey, string> = {
+		lang: 'ko or en',
+		tab: 'failure, warning or success',
+		from: 'a date YYYY-MM-DD',
+		to: 'a date YYYY-MM-DD',
+		page: `a whole number from 1 to ${e.max ?? 1}`,
+		cadence: CADENCE_NAMES_EN,
+		tz: 'an IANA time zone such as Asia/Seoul or UTC',
+	};
+	return `${base[e.key]}${e.once ? ', given once' : ''}${e.maxLength ? ` (at most ${e.maxLength} characters)` : ''}`;
+}
+
+function expectedKo(e: Expectation): string {
+	if (e.rule === 'range_order') return `"to"(${e.toGiven ? '지정한 종료일' : '오늘'})와 같거나 이전 날짜`;
+	if (e.rule === 'range_max') return `최대 ${e.days}일 범위`;
+	const base: Record<QueryKey, string> = {
+		lang: 'ko 또는 en',
+		tab: 'failure, warning, success 중 하나',
+		from: 'YYYY-MM-DD 형식의 날짜',
+		to: 'YYYY-MM-DD 형식의 날짜',
+		page: `1부터 ${e.max ?? 1} 사이의 정수`,
+		cadence: `${CADENCE_NAMES_EN} 중 하나`,
+		tz: 'IANA 시간대 이름 (예: Asia/Seoul, UTC)',
+	};
+	return `${base[e.key]}${e.once ? ', 한 번만 지정' : ''}${e.maxLength ? ` (최대 ${e.maxLength}자)` : ''}`;
+}
 
 const EN: PageLabels = {
 	htmlLang: 'en',
@@ -86,7 +230,7 @@ const EN: PageLabels = {
 		table: 'Table',
 		rows: 'Rows',
 		delta: 'Change',
-		trend: (days) => `${days}-day trend`,
+		trend: (days) => `Daily loads, ${days} days`,
 		verdict: 'Verdict',
 	},
 	noPipelines: 'No pipelines are configured yet (table pipeline_monitor.pipelines is empty).',
@@ -105,11 +249,22 @@ const EN: PageLabels = {
 	noCounts: 'No row counts recorded yet.',
 	estimated: 'estimate',
 	notMeasured: 'not measured',
-	trendLabel: (table, min, max) => `Row count trend of ${table}: min ${min}, max ${max}`,
+	trendLabel: (table, min, max) => `Rows loaded per day into ${table}: least ${min}, most ${max}`,
 	notice: (n) =>
-		n.code === 'page_clamped'
+		n.code === 'runs_unavailable'
+			? 'Airflow could not be read: the two-week history shows only the stored evaluations and events.'
+			: n.code === 'runs_truncated'
+				? `Airflow returned more than ${n.value} runs: the oldest days of the history may be incomplete.`
+				: n.code === 'page_clamped'
 			? `Page ${n.value} is past the end; showing the last page.`
 			: `Unknown ${n.code === 'bad_lang' ? 'language' : n.code === 'bad_tab' ? 'tab' : 'cadence'} "${n.value}" was ignored; showing the default.`,
+	state: STATE_EN,
+	runType: RUN_TYPE_EN,
+	verdict: VERDICT_EN,
+	verdictByLight: { red: 'Anomaly', yellow: 'Unusual', green: 'Normal', grey: 'Not judged' },
+	flaggedDays: (days) => `flagged: ${days.join(', ')}`,
+	stripCell: (day, light) => (light ? `${day}: ${light}` : `${day}: no runs`),
+	expected: expectedEn,
 	badRequestTitle: 'Bad request',
 	badRequestIntro: 'The page cannot be shown for these parameters:',
 	badRequestExpected: 'expected',
@@ -144,7 +299,7 @@ const KO: PageLabels = {
 		table: '테이블',
 		rows: '행 수',
 		delta: '변화',
-		trend: (days) => `${days}일 추이`,
+		trend: (days) => `일별 적재량 (${days}일)`,
 		verdict: '판정',
 	},
 	noPipelines: '등록된 파이프라인이 없습니다 (pipeline_monitor.pipelines 테이블이 비어 있음).',
@@ -163,11 +318,22 @@ const KO: PageLabels = {
 	noCounts: '기록된 행 수가 아직 없습니다.',
 	estimated: '추정치',
 	notMeasured: '측정 없음',
-	trendLabel: (table, min, max) => `${table} 행 수 추이: 최소 ${min}, 최대 ${max}`,
+	trendLabel: (table, min, max) => `${table} 일별 적재량: 최소 ${min}, 최대 ${max}`,
 	notice: (n) =>
-		n.code === 'page_clamped'
+		n.code === 'runs_unavailable'
+			? 'Airflow를 읽지 못해 2주 이력에는 저장된 평가와 이벤트만 표시합니다.'
+			: n.code === 'runs_truncated'
+				? `Airflow 실행이 ${n.value}건을 넘어 이력의 오래된 날짜는 일부 빠졌을 수 있습니다.`
+				: n.code === 'page_clamped'
 			? `${n.value} 페이지는 범위를 벗어나 마지막 페이지를 표시합니다.`
 			: `알 수 없는 ${n.code === 'bad_lang' ? '언어' : n.code === 'bad_tab' ? '탭' : '주기'} 값 "${n.value}"은(는) 무시하고 기본값을 표시합니다.`,
+	state: STATE_KO,
+	runType: RUN_TYPE_KO,
+	verdict: VERDICT_KO,
+	verdictByLight: { red: '이상', yellow: '주의', green: '정상', grey: '판정 안 함' },
+	flaggedDays: (days) => `이상 표시된 날: ${days.join(', ')}`,
+	stripCell: (day, light) => (light ? `${day}: ${light}` : `${day}: 실행 없음`),
+	expected: expectedKo,
 	badRequestTitle: '잘못된 요청',
 	badRequestIntro: '다음 매개변수로는 페이지를 표시할 수 없습니다:',
 	badRequestExpected: '올바른 값',

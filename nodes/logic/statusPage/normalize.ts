@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import type { Cadence, Light } from '../shared/items';
 import { CADENCES, EVENT_KINDS } from './types';
-import type { EventKind, EventView, PageData, PageRequest, PipelineView, TableTrend } from './types';
+import type { EventKind, EventView, Notice, PageData, PageRequest, PipelineView, TableTrend } from './types';
 
 export type Row = Record<string, unknown>;
 
@@ -16,6 +16,53 @@ export interface QueryRows {
 	events?: readonly Row[];
 	eventCounts?: readonly Row[];
 	rowCounts?: readonly Row[];
+	/** Airflow runs of the history window (the Airflow node's run items: pipeline, state, startedAt, runAfter, logicalDate) */
+	runs?: readonly Row[];
+}
+
+export interface PageDataOptions {
+	/** the most runs the workflow asked Airflow for: as many back means the oldest days may be missing */
+	runLimit?: number;
+}
+
+const LIGHT_RANK: Record<Light, number> = { red: 0, yellow: 1, grey: 2, green: 3 };
+
+/** The worse of two lights (red before yellow before grey before green). */
+export function worseLight(a: Light | undefined, b: Light): Light {
+	return a === undefined || LIGHT_RANK[b] < LIGHT_RANK[a] ? b : a;
+}
+
+/** The light a finished run gives its day: failed is red, success green; a run still going gives none. */
+export function runLight(state: unknown): Light | null {
+	if (state === 'failed') return 'red';
+	if (state === 'success') return 'green';
+	return null;
+}
+
+/** Worst light per pipeline and local day (in `zone`) of the given runs. */
+export function runDays(runs: readonly Row[], zone: string): Map<string, Map<string, Light>> {
+	const out = new Map<string, Map<string, Light>>();
+	for (const run of runs) {
+		const pipeline = text(run.pipeline);
+		const light = runLight(run.state);
+		const at = instant(run.startedAt) ?? instant(run.runAfter) ?? instant(run.logicalDate);
+		if (!pipeline || !light || !at) continue;
+		const day = DateTime.fromISO(at, { zone: 'UTC' }).setZone(zone).toISODate();
+		if (!day) continue;
+		const days = out.get(pipeline) ?? new Map<string, Light>();
+		days.set(day, worseLight(days.get(day), light));
+		out.set(pipeline, days);
+	}
+	return out;
+}
+
+/** A pipeline's strip with the days of its runs folded in (the worse light wins), oldest first. */
+export function mergeStrip(strip: ReadonlyArray<{ day: string; light: Light }>, days: ReadonlyMap<string, Light> | undefined): Array<{ day: string; light: Light }> {
+	if (!days) return [...strip];
+	const merged = new Map<string, Light>();
+	for (const s of strip) merged.set(s.day, worseLight(merged.get(s.day), s.light));
+	for (const [day, light] of days) merged.set(day, worseLight(merged.get(day), light));
+	return [...merged.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([day, light]) => ({ day, light }));
 }
 
 const LIGHTS: readonly Light[] = ['green', 'yellow', 'red', 'grey'];
@@ -60,27 +107,33 @@ function localDay(value: unknown): string | null {
 	return m ? m[1] : null;
 }
 
-/** The reader's text of one reason: a Reason object's text, or a plain string. */
-function reasonText(value: unknown): string | null {
-	if (typeof value === 'string') return value;
+function reasonItem(value: unknown): { code: string | null; text: string; light: Light | null } | null {
+	if (typeof value === 'string') return { code: null, text: value, light: null };
 	if (value && typeof value === 'object') {
 		const r = value as Record<string, unknown>;
-		return text(r.text) ?? text(r.code);
+		const t = text(r.text) ?? text(r.code);
+		return t === null ? null : { code: text(r.code), text: t, light: lightOrNull(r.light) };
 	}
 	return null;
 }
 
-function reasonList(value: unknown): string[] {
+function parsedList(value: unknown): unknown[] {
 	let v = value;
 	if (typeof v === 'string') {
 		try {
 			v = JSON.parse(v);
 		} catch {
-			return [v as string];
+			return [v];
 		}
 	}
-	const list = Array.isArray(v) ? v : v ? [v] : [];
-	return list.map(reasonText).filter((t): t is string => t !== null);
+	return Array.isArray(v) ? v : v ? [v] : [];
+}
+
+/** Stored reasons with their codes (a JSON string, a list, one object or plain strings). */
+function reasonItems(value: unknown): Array<{ code: string | null; text: string; light: Light | null }> {
+	return parsedList(value)
+		.map(reasonItem)
+		.filter((r): r is { code: string | null; text: string; light: Light | null } => r !== null);
 }
 
 function toPipeline(row: Row): PipelineView | null {
@@ -104,7 +157,7 @@ function toPipeline(row: Row): PipelineView | null {
 		owner: text(row.owner),
 		description: text(row.description),
 		light: lightOrNull(row.light),
-		reasons: reasonList(row.reasons),
+		reasons: reasonItems(row.reasons),
 		url: text(row.url),
 		evaluatedAt: instant(row.evaluatedAt),
 		changedAt: instant(row.changedAt),
@@ -179,9 +232,11 @@ export function toTableTrends(rows: readonly Row[], request: Pick<PageRequest, '
 			pipeline: text(list[0].pipeline),
 			latest:
 				last && lastDay && rows !== null
-					? { day: lastDay, rows, delta: numberOrNull(last.delta), light: lightOrNull(last.light), reason: reasonList(last.reason)[0] ?? null, estimated: last.estimated === true }
+					? { day: lastDay, rows, delta: numberOrNull(last.delta), light: lightOrNull(last.light), reason: reasonItems(last.reason)[0] ?? null, estimated: last.estimated === true }
 					: null,
 			series: days.map((d) => (byDay.has(d) ? numberOrNull(byDay.get(d)!.rows) : null)),
+			loads: days.map((d) => (byDay.has(d) ? numberOrNull(byDay.get(d)!.delta) : null)),
+			lights: days.map((d) => (byDay.has(d) ? lightOrNull(byDay.get(d)!.light) : null)),
 		});
 	}
 	return trends.sort((a, b) => a.table.localeCompare(b.table));
@@ -198,19 +253,28 @@ function countsByKind(rows: readonly Row[]): Record<EventKind, number> {
 }
 
 /** The page's model from the raw query rows. */
-export function toPageData(input: QueryRows, request: Pick<PageRequest, 'trendFrom' | 'today'>): PageData {
+export function toPageData(input: QueryRows, request: Pick<PageRequest, 'trendFrom' | 'today'> & Partial<Pick<PageRequest, 'timezone'>>, options: PageDataOptions = {}): PageData {
 	const all = [input.pipelines, input.events, input.eventCounts, input.rowCounts].flatMap((rows) => rows ?? []);
 	const unavailable = all.some(isErrorRow);
 	const keep = (rows: readonly Row[] | undefined) => (rows ?? []).filter((r) => !isEmptyRow(r) && !isErrorRow(r));
+	const runs = keep(input.runs);
+	const notices: Notice[] = [];
+	// an n8n-only install has no Airflow to read: only say so when some pipeline runs in Airflow
+	const airflowPipelines = keep(input.pipelines).some((p) => p.service === 'airflow');
+	if ((input.runs ?? []).some(isErrorRow) && airflowPipelines) notices.push({ code: 'runs_unavailable', value: '' });
+	else if (options.runLimit && runs.length >= options.runLimit) notices.push({ code: 'runs_truncated', value: String(options.runLimit) });
+	const byRun = runDays(runs, request.timezone ?? 'UTC');
 	return {
 		pipelines: keep(input.pipelines)
 			.map(toPipeline)
-			.filter((p): p is PipelineView => p !== null),
+			.filter((p): p is PipelineView => p !== null)
+			.map((p) => ({ ...p, strip: mergeStrip(p.strip, byRun.get(p.pipeline)) })),
 		events: keep(input.events)
 			.map(toEvent)
 			.filter((e): e is EventView => e !== null),
 		eventCounts: countsByKind(keep(input.eventCounts)),
 		tables: toTableTrends(keep(input.rowCounts), request),
+		...(notices.length ? { notices } : {}),
 		...(unavailable ? { unavailable: true } : {}),
 	};
 }

@@ -8,6 +8,8 @@
 import { DateTime } from 'luxon';
 import { InputError } from '../shared/errors';
 import { checkZone, DEFAULT_ZONE } from '../shared/time';
+import { labelsFor } from './i18n';
+import type { Expectation } from './i18n';
 import { MAX_PAGE, offsetOf } from './paging';
 import { CADENCE_FILTERS, EVENT_KINDS, LANGUAGES, QUERY_KEYS } from './types';
 import type { BadRequest, CadenceFilter, EventKind, Language, Notice, PageRequest, PageSettings, QueryKey } from './types';
@@ -78,20 +80,15 @@ function parseLocalDate(value: string, zone: string): DateTime | null {
 	return dt.isValid ? dt.startOf('day') : null;
 }
 
-const EXPECTED: Record<QueryKey, string> = {
-	lang: 'ko or en',
-	tab: 'failure, warning or success',
-	from: 'a date YYYY-MM-DD',
-	to: 'a date YYYY-MM-DD',
-	page: `a whole number from 1 to ${MAX_PAGE}`,
-	cadence: CADENCE_FILTERS.join(', '),
-	tz: 'an IANA time zone such as Asia/Seoul or UTC',
-};
+/** What each parameter takes, said by the catalogue in the page's language. */
+function valueRule(key: QueryKey, extra: { once?: boolean; maxLength?: number } = {}): Expectation {
+	return { rule: 'value', key, ...(key === 'page' ? { max: MAX_PAGE } : {}), ...extra };
+}
 
 /** Reads and checks the request. `now` is the moment the page is made (an ISO instant or a DateTime). */
 export function parseRequest(query: Record<string, unknown> | null | undefined, settings: PageSettings, now: DateTime | string): ParseResult {
 	const q = query ?? {};
-	const problems: BadRequest['problems'] = [];
+	const problems: Array<{ parameter: string; value: string; expected: Expectation }> = [];
 	const notices: Notice[] = [];
 	const given: PageRequest['given'] = {};
 	const values: Partial<Record<QueryKey, string>> = {};
@@ -99,9 +96,9 @@ export function parseRequest(query: Record<string, unknown> | null | undefined, 
 		const value = readValue(q, key);
 		if (value === undefined) continue;
 		if (Array.isArray(value)) {
-			problems.push({ parameter: key, value: value.join(', ').slice(0, MAX_VALUE_LENGTH), expected: `${EXPECTED[key]}, given once` });
+			problems.push({ parameter: key, value: value.join(', ').slice(0, MAX_VALUE_LENGTH), expected: valueRule(key, { once: true }) });
 		} else if (value.length > MAX_VALUE_LENGTH) {
-			problems.push({ parameter: key, value: value.slice(0, 40) + '…', expected: `${EXPECTED[key]} (at most ${MAX_VALUE_LENGTH} characters)` });
+			problems.push({ parameter: key, value: value.slice(0, 40) + '…', expected: valueRule(key, { maxLength: MAX_VALUE_LENGTH }) });
 		} else {
 			values[key] = value;
 		}
@@ -128,7 +125,7 @@ export function parseRequest(query: Record<string, unknown> | null | undefined, 
 		try {
 			timezone = given.tz = checkZone(values.tz, 'tz');
 		} catch {
-			problems.push({ parameter: 'tz', value: values.tz, expected: EXPECTED.tz });
+			problems.push({ parameter: 'tz', value: values.tz, expected: valueRule('tz') });
 		}
 	}
 
@@ -138,7 +135,7 @@ export function parseRequest(query: Record<string, unknown> | null | undefined, 
 		if (isWholeNumberIn(n, 1, MAX_PAGE)) {
 			page = n;
 			given.page = String(n);
-		} else problems.push({ parameter: 'page', value: values.page, expected: EXPECTED.page });
+		} else problems.push({ parameter: 'page', value: values.page, expected: valueRule('page') });
 	}
 
 	const nowDt = (typeof now === 'string' ? DateTime.fromISO(now, { setZone: true }) : now).setZone(timezone);
@@ -150,23 +147,26 @@ export function parseRequest(query: Record<string, unknown> | null | undefined, 
 		if (d) {
 			to = d;
 			given.to = values.to;
-		} else problems.push({ parameter: 'to', value: values.to, expected: EXPECTED.to });
+		} else problems.push({ parameter: 'to', value: values.to, expected: valueRule('to') });
 	}
 	if (values.from !== undefined) {
 		const d = parseLocalDate(values.from, timezone);
 		if (d) {
 			from = d;
 			given.from = values.from;
-		} else problems.push({ parameter: 'from', value: values.from, expected: EXPECTED.from });
+		} else problems.push({ parameter: 'from', value: values.from, expected: valueRule('from') });
 	}
 	from ??= to.minus({ days: settings.historyDays - 1 });
 	if (from > to) {
-		problems.push({ parameter: 'from', value: `${from.toISODate()} > ${to.toISODate()}`, expected: `a date on or before "to" (${given.to ? 'given' : 'today'})` });
+		problems.push({ parameter: 'from', value: `${from.toISODate()} > ${to.toISODate()}`, expected: { rule: 'range_order', toGiven: given.to !== undefined } });
 	} else if (to.diff(from, 'days').days + 1 > settings.maxRangeDays) {
-		problems.push({ parameter: 'from', value: `${from.toISODate()} … ${to.toISODate()}`, expected: `a range of at most ${settings.maxRangeDays} days` });
+		problems.push({ parameter: 'from', value: `${from.toISODate()} … ${to.toISODate()}`, expected: { rule: 'range_max', days: settings.maxRangeDays } });
 	}
 
-	if (problems.length) return { ok: false, bad: { lang, problems } };
+	if (problems.length) {
+		const t = labelsFor(lang);
+		return { ok: false, bad: { lang, problems: problems.map((p) => ({ parameter: p.parameter, value: p.value, expected: t.expected(p.expected) })) } };
+	}
 
 	const trendFrom = today.minus({ days: settings.trendDays - 1 });
 	const stripFrom = today.minus({ days: settings.historyDays - 1 });

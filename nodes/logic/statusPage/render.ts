@@ -4,11 +4,12 @@
  */
 import { DateTime } from 'luxon';
 import type { Cadence, Light } from '../shared/items';
-import { escapeHtml, externalLink, truncate } from './escape';
+import { displayId, escapeHtml, externalLink, truncate } from './escape';
 import { labelsFor } from './i18n';
 import type { PageLabels } from './i18n';
 import { clampPage, lastPage, pagerNumbers } from './paging';
-import { sparklineSvg } from './sparkline';
+import { reasonForPage, stateText, verdictForPage } from './localize';
+import { loadBarsSvg } from './sparkline';
 import { PAGE_CSP, PAGE_CSS } from './style';
 import { CADENCE_FILTERS, CADENCES, EVENT_KINDS } from './types';
 import type { BadRequest, EventView, Notice, PageData, PageRequest, PipelineView, QueryKey, TableTrend } from './types';
@@ -103,12 +104,12 @@ function stripDays(request: PageRequest): string[] {
 	return Array.from({ length: request.stripDays }, (_, i) => today.minus({ days: request.stripDays - 1 - i }).toISODate()!);
 }
 
-function stripHtml(p: PipelineView, days: readonly string[]): string {
+function stripHtml(p: PipelineView, days: readonly string[], t: PageLabels): string {
 	const byDay = new Map(p.strip.map((s) => [s.day, s.light]));
 	const cells: string[] = [];
 	for (const day of days) {
 		const light = byDay.get(day);
-		cells.push(`<span class="${light ? `s-${light}` : ''}" title="${escapeHtml(day)}${light ? ` ${light}` : ''}"></span>`);
+		cells.push(`<span class="${light ? `s-${light}` : ''}" title="${escapeHtml(t.stripCell(day, light ? t.light[light] : null))}"></span>`);
 	}
 	return `<div class="strip">${cells.join('')}</div>`;
 }
@@ -142,19 +143,19 @@ function pipelinesHtml(data: PageData, request: PageRequest, t: PageLabels): str
 	const days = stripDays(request);
 	const c = t.col;
 	const rows = sortPipelines(data.pipelines).map((p) => {
-		const reasons = p.reasons.length ? `<ul class="reasons">${p.reasons.map((r) => `<li>${escapeHtml(truncate(r, 300))}</li>`).join('')}</ul>` : '<span class="muted">–</span>';
+		const reasons = p.reasons.length ? `<ul class="reasons">${p.reasons.map((r) => `<li>${escapeHtml(truncate(reasonForPage(r, request.lang, t), 300))}</li>`).join('')}</ul>` : '<span class="muted">–</span>';
 		const owner = p.owner ? escapeHtml(p.owner) : '–';
 		const description = p.description ? `<div class="muted">${escapeHtml(truncate(p.description, 200))}</div>` : '';
 		return (
 			`<tr class="l-row-${p.light ?? 'none'}">${cell(c.light, lightBadge(p.light, t))}` +
-			cell(c.pipeline, `<strong class="id" title="${escapeHtml(p.pipeline)}">${externalLink(p.url, p.pipeline)}</strong>${description}`) +
+			cell(c.pipeline, `<strong class="id" title="${escapeHtml(p.pipeline)}">${externalLink(p.url, displayId(p.pipeline))}</strong>${description}`) +
 			cell(c.service, escapeHtml(p.service ?? '–')) +
 			cell(c.schedule, escapeHtml(scheduleText(p))) +
 			cell(c.deadline, escapeHtml(p.deadline ?? '–'), 'nowrap') +
 			cell(c.owner, owner) +
 			cell(c.reasons, reasons) +
 			cell(c.evaluated, escapeHtml(formatInstant(p.evaluatedAt, request.timezone))) +
-			`${cell(c.lastDays(request.stripDays), stripHtml(p, days))}</tr>`
+			`${cell(c.lastDays(request.stripDays), stripHtml(p, days, t))}</tr>`
 		);
 	});
 	return (
@@ -171,9 +172,9 @@ function eventRow(e: EventView, request: PageRequest, t: PageLabels): string {
 	const links = [e.url ? externalLink(e.url, t.run) : '', e.logUrl ? externalLink(e.logUrl, t.log) : ''].filter(Boolean).join(' · ');
 	return (
 		`<tr class="event">${cell(c.time, escapeHtml(formatInstant(e.at, request.timezone)), 'nowrap')}` +
-		cell(c.pipeline, `<span class="id" title="${escapeHtml(e.pipeline)}">${escapeHtml(e.pipeline)}</span>${e.source ? ` <span class="muted">(${escapeHtml(e.source)})</span>` : ''}`) +
-		cell(c.task, `<span class="id">${escapeHtml(task || '–')}</span>`) +
-		cell(c.state, escapeHtml(e.state ?? '–')) +
+		cell(c.pipeline, `<span class="id" title="${escapeHtml(e.pipeline)}">${escapeHtml(displayId(e.pipeline))}</span>${e.source ? ` <span class="muted">(${escapeHtml(e.source)})</span>` : ''}`) +
+		cell(c.task, `<span class="id"${displayId(task) !== task ? ` title="${escapeHtml(task)}"` : ''}>${escapeHtml(displayId(task) || '–')}</span>`) +
+		cell(c.state, escapeHtml(e.state ? stateText(e.state, t) : '–')) +
 		cell(c.message, escapeHtml(truncate(text, MESSAGE_CHARS)), 'msg') +
 		`${cell(c.links, links || '–', 'nowrap')}</tr>`
 	);
@@ -228,19 +229,30 @@ function eventsHtml(data: PageData, request: PageRequest, page: number, t: PageL
 
 function tableRow(tt: TableTrend, request: PageRequest, t: PageLabels): string {
 	const c = t.col;
-	const values = tt.series.filter((v): v is number => v !== null);
-	const label = escapeHtml(t.trendLabel(tt.table, values.length ? formatCount(Math.min(...values)) : '–', values.length ? formatCount(Math.max(...values)) : '–'));
+	const values = tt.loads.filter((v): v is number => v !== null);
+	const label = escapeHtml(t.trendLabel(tt.table, values.length ? formatDelta(Math.min(...values)) : '–', values.length ? formatDelta(Math.max(...values)) : '–'));
+	const days = daysOf(request.trendFrom, tt.loads.length);
+	const flagged = tt.lights.map((l, i) => (l === 'red' || l === 'yellow' ? days[i] : null)).filter((d): d is string => d !== null);
 	const latest = tt.latest;
 	const rows = latest ? `${formatCount(latest.rows)}${latest.estimated ? ` <span class="muted">(${escapeHtml(t.estimated)})</span>` : ''}` : `<span class="muted">${escapeHtml(t.notMeasured)}</span>`;
 	const description = tt.description ? `<div class="muted">${escapeHtml(truncate(tt.description, 160))}</div>` : '';
+	const said = verdictForPage(latest?.reason ?? null, latest?.light ?? null, request.lang, t);
+	const verdict = `${lightBadge(latest?.light ?? null, t)}<div>${escapeHtml(truncate(said.verdict, 200))}</div>${said.detail ? `<div class="muted">${escapeHtml(truncate(said.detail, 200))}</div>` : ''}`;
+	const flags = flagged.length ? `<div class="muted flags">${escapeHtml(t.flaggedDays(flagged.slice(-5)))}</div>` : '';
 	return (
-		`<tr>${cell(c.table, `<strong class="id" title="${escapeHtml(tt.table)}">${escapeHtml(tt.table)}</strong>${description}`)}` +
+		`<tr>${cell(c.table, `<strong class="id" title="${escapeHtml(tt.table)}">${escapeHtml(displayId(tt.table))}</strong>${description}`)}` +
 		cell(c.rows, rows, 'num') +
 		cell(c.delta, escapeHtml(formatDelta(latest?.delta ?? null)), 'num') +
-		cell(c.verdict, `${lightBadge(latest?.light ?? null, t)}${latest?.reason ? `<div class="muted">${escapeHtml(truncate(latest.reason, 200))}</div>` : ''}`) +
-		cell(c.trend(request.trendDays), sparklineSvg(tt.series, { label, tone: latest?.light ?? 'none' })) +
+		cell(c.verdict, verdict) +
+		cell(c.trend(request.trendDays), loadBarsSvg(tt.loads, tt.lights, { label }) + flags) +
 		`${cell(c.time, escapeHtml(latest?.day ?? '–'), 'nowrap muted')}</tr>`
 	);
+}
+
+/** `count` local days from `from`, oldest first. */
+function daysOf(from: string, count: number): string[] {
+	const start = DateTime.fromISO(from, { zone: 'UTC' });
+	return Array.from({ length: count }, (_, i) => start.plus({ days: i }).toISODate()!);
 }
 
 function rowCountsHtml(data: PageData, request: PageRequest, t: PageLabels): string {
@@ -269,7 +281,7 @@ export function renderStatusPage(data: PageData, request: PageRequest, title?: s
 	const t = labelsFor(request.lang);
 	const total = data.eventCounts[request.tab];
 	const page = clampPage(request.page, total, request.pageSize);
-	const notices = page !== request.page ? [...request.notices, { code: 'page_clamped' as const, value: String(request.page) }] : request.notices;
+	const notices = [...request.notices, ...(data.notices ?? []), ...(page !== request.page ? [{ code: 'page_clamped' as const, value: String(request.page) }] : [])];
 	const pageTitle = title ?? request.title ?? t.title;
 	const body =
 		headerHtml(request, t, pageTitle) +

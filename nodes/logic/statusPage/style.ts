@@ -20,7 +20,7 @@ th{background:var(--bg);font-weight:600;white-space:nowrap}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.nowrap{white-space:nowrap}
 table.counts,table.pipelines,table.events{table-layout:fixed}
-table.pipelines td,table.events td,table.counts td{overflow-wrap:anywhere}
+table.pipelines td,table.events td,table.counts td{overflow-wrap:anywhere;overflow:hidden}
 table.pipelines th:nth-child(1){width:8%}table.pipelines th:nth-child(2){width:17%}table.pipelines th:nth-child(3){width:7%}table.pipelines th:nth-child(4){width:11%}table.pipelines th:nth-child(5){width:7%}table.pipelines th:nth-child(6){width:9%}table.pipelines th:nth-child(7){width:20%}table.pipelines th:nth-child(8){width:10%}table.pipelines th:nth-child(9){width:11%}
 table.events th:nth-child(1){width:13%}table.events th:nth-child(2){width:16%}table.events th:nth-child(3){width:12%}table.events th:nth-child(4){width:9%}table.events th:nth-child(5){width:40%}table.events th:nth-child(6){width:10%}
 table.counts th:nth-child(1){width:30%}table.counts th:nth-child(2){width:11%}table.counts th:nth-child(3){width:9%}table.counts th:nth-child(4){width:22%}table.counts th:nth-child(5){width:16%}table.counts th:nth-child(6){width:12%}
@@ -54,7 +54,9 @@ form.range input{font:inherit;padding:2px 4px}
 .spark-yellow polyline{stroke:var(--yellow)}.spark-yellow circle{fill:var(--yellow)}
 .spark-grey polyline{stroke:var(--grey)}.spark-grey circle{fill:var(--grey)}
 footer{color:var(--muted);font-size:12px;padding:12px 24px;border-top:1px solid var(--line)}
-.id{overflow-wrap:anywhere}
+.id{overflow-wrap:anywhere;display:inline-block;max-width:100%;overflow:hidden;vertical-align:top;isolation:isolate}
+.bars .zero{stroke:var(--line);stroke-width:1}.bars rect.b{fill:var(--blue)}.bars .b-red,.bars .d-red{fill:var(--red)}.bars .b-yellow,.bars .d-yellow{fill:var(--yellow)}
+.flags{font-size:12px}
 @media (max-width:720px){
 header{padding:12px}
 header .lang{margin-left:0}

@@ -11,7 +11,7 @@ export const CADENCE_FILTERS: readonly CadenceFilter[] = ['all', ...CADENCES];
 
 /** Something the page tells the reader about their request (a value it replaced, a page it clamped). */
 export interface Notice {
-	code: 'bad_lang' | 'bad_tab' | 'bad_cadence' | 'page_clamped';
+	code: 'bad_lang' | 'bad_tab' | 'bad_cadence' | 'page_clamped' | 'runs_unavailable' | 'runs_truncated';
 	value: string;
 }
 
@@ -79,7 +79,8 @@ export interface PipelineView {
 	owner: string | null;
 	description: string | null;
 	light: Light | null;
-	reasons: string[];
+	/** the stored reasons: code and text (the page says them in its own language) */
+	reasons: Array<{ code: string | null; text: string; light: Light | null }>;
 	url: string | null;
 	evaluatedAt: string | null;
 	changedAt: string | null;
@@ -110,9 +111,13 @@ export interface TableTrend {
 	description: string | null;
 	pipeline: string | null;
 	/** the latest measurement */
-	latest: { day: string; rows: number; delta: number | null; light: Light | null; reason: string | null; estimated: boolean } | null;
-	/** one value per day of the trend window (null where nothing was measured), oldest first */
+	latest: { day: string; rows: number; delta: number | null; light: Light | null; reason: { code: string | null; text: string } | null; estimated: boolean } | null;
+	/** rows per day of the trend window (null where nothing was measured), oldest first */
 	series: Array<number | null>;
+	/** rows loaded per day (the stored delta of that day's count; null where unknown), oldest first */
+	loads: Array<number | null>;
+	/** the light of each day's count, oldest first (null where nothing was measured) */
+	lights: Array<Light | null>;
 }
 
 /** Everything the page shows, already normalised. */
@@ -122,6 +127,8 @@ export interface PageData {
 	/** events per kind in the range */
 	eventCounts: Record<EventKind, number>;
 	tables: TableTrend[];
+	/** what the page tells the reader about its data (Airflow unreadable, history cut short) */
+	notices?: Notice[];
 	/** the database could not be read: show the page frame with this message */
 	unavailable?: boolean;
 }

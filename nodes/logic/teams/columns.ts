@@ -1,5 +1,6 @@
 import { InputError } from '../shared/errors';
 import { firstPresent, readPath } from './cells';
+import { columnLabel } from './labels';
 import type { Labels } from './labels';
 import type { Json } from './shape';
 import type { Column, ColumnKind, ColumnRequest, ItemShape } from './types';
@@ -105,7 +106,7 @@ export function requestedColumns(requests: readonly ColumnRequest[], items: read
 			);
 		}
 		const key = field.replace(/[^A-Za-z0-9]+/g, '_');
-		const label = request.label?.trim() || labels.column[key] || field;
+		const label = columnLabel(labels, key, request.label) ?? field;
 		return { key, label, kind, paths };
 	});
 }

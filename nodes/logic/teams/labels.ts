@@ -49,6 +49,17 @@ const EN: Labels = {
 		detail: 'Detail',
 		when: 'When',
 		link: 'Link',
+		try: 'Try',
+		log: 'Log',
+		run: 'Run',
+		message: 'Message',
+		minutes: 'Minutes',
+		dag: 'DAG',
+		workflow: 'Workflow',
+		owner: 'Owner',
+		measured: 'Measured',
+		score: 'Score',
+		estimated: 'Estimated',
 	},
 	yes: 'yes',
 	no: 'no',
@@ -86,6 +97,17 @@ const KO: Labels = {
 		detail: '상세',
 		when: '시각',
 		link: '링크',
+		try: '시도',
+		log: '로그',
+		run: '실행',
+		message: '메시지',
+		minutes: '분',
+		dag: 'DAG',
+		workflow: '워크플로',
+		owner: '담당자',
+		measured: '측정 시각',
+		score: '점수',
+		estimated: '추정치',
 	},
 	yes: '예',
 	no: '아니오',
@@ -93,4 +115,52 @@ const KO: Labels = {
 
 export function labelsFor(language: Language): Labels {
 	return language === 'ko' ? KO : EN;
+}
+
+/** Item fields whose column header is a catalogue word (the field name itself would be English on a Korean card). */
+const FIELD_COLUMNS: Record<string, string> = {
+	light: 'status',
+	severity: 'severity',
+	taskId: 'task',
+	tryNumber: 'try',
+	url: 'link',
+	logUrl: 'log',
+	runId: 'run',
+	startedAt: 'started',
+	endedAt: 'when',
+	receivedAt: 'when',
+	measuredAt: 'measured',
+	evaluatedAt: 'when',
+	durationSec: 'duration',
+	reasons: 'reason',
+	suggestedAction: 'action',
+	expectedLow: 'expected',
+	expectedHigh: 'expected',
+	lastRun_endedAt: 'lastRun',
+	lastRun_startedAt: 'lastRun',
+	lastRun_state: 'state',
+	dagId: 'dag',
+	workflowName: 'workflow',
+};
+
+const CATALOGUES: Labels[] = [EN, KO];
+
+/**
+ * The header of a column in the card's language. An empty label takes the catalogue word for the
+ * field; a label that is a catalogue word in either language ("Summary", "요약", "Try") is said
+ * in the card's language, so a workflow written with English headers still gives Korean cards
+ * Korean headers. Any other label is the user's own text, kept as written.
+ */
+export function columnLabel(labels: Labels, key: string, label?: string): string | undefined {
+	const own = label?.trim();
+	if (own) {
+		const folded = own.toLowerCase();
+		for (const catalogue of CATALOGUES) {
+			for (const [word, text] of Object.entries(catalogue.column)) {
+				if (text.toLowerCase() === folded) return labels.column[word];
+			}
+		}
+		return own;
+	}
+	return labels.column[key] ?? labels.column[FIELD_COLUMNS[key] ?? ''];
 }

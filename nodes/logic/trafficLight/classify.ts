@@ -458,7 +458,7 @@ export function checkExpectation(raw: Record<string, unknown>, index: number, de
 interface JudgeContext {
 	evaluatedAt: string;
 	ticksOf: (schedule: Schedule, at: number) => { tick: number; previous: number };
-	/** an instant as "yyyy-MM-dd HH:mm GMT+9" in the display zone (memoised: many pipelines share ticks) */
+	/** an instant as "yyyy-MM-dd HH:mm (UTC+09:00)" in the display zone, the same zone name in every language (memoised: many pipelines share ticks) */
 	fmt: (ms: number) => string;
 }
 
@@ -469,7 +469,7 @@ function judgeContext(opts: TrafficLightOptions): JudgeContext {
 		fmt: (ms) => {
 			let text = texts.get(ms);
 			if (text === undefined) {
-				text = DateTime.fromMillis(ms, { zone: opts.zone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+				text = DateTime.fromMillis(ms, { zone: opts.zone }).toFormat("yyyy-MM-dd HH:mm '(UTC'ZZ')'");
 				texts.set(ms, text);
 			}
 			return text;

@@ -34,3 +34,42 @@ export function reason(code: ReasonCode, language: Language, values: Record<stri
 	const text = def[language].replace(/\{(\w+)\}/g, (_, key: string) => String(values[key] ?? `{${key}}`));
 	return { code, light: def.light, text };
 }
+
+/** Every reason code the traffic light gives. */
+export const REASON_CODES = Object.keys(REASONS) as ReasonCode[];
+
+export function isReasonCode(code: unknown): code is ReasonCode {
+	return typeof code === 'string' && Object.prototype.hasOwnProperty.call(REASONS, code);
+}
+
+/** The text of a reason code in one language, its {placeholders} filled from `values`. */
+export function reasonText(code: ReasonCode, language: Language, values: Record<string, string> = {}): string {
+	return REASONS[code][language].replace(/\{(\w+)\}/g, (_, key: string) => values[key] ?? '…');
+}
+
+const templatePatterns = new Map<string, RegExp>();
+
+function templatePattern(template: string): RegExp {
+	let re = templatePatterns.get(template);
+	if (!re) {
+		const source = template
+			.split(/(\{\w+\})/)
+			.map((part) => (/^\{\w+\}$/.test(part) ? `(?<${part.slice(1, -1)}>.+?)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+			.join('');
+		re = new RegExp(`^${source}$`, 's');
+		templatePatterns.set(template, re);
+	}
+	return re;
+}
+
+/**
+ * The values a stored reason text was made from (its code's template in either language), so the
+ * reason can be told again in another language; undefined when the text matches neither.
+ */
+export function reasonValues(code: ReasonCode, text: string): Record<string, string> | undefined {
+	for (const language of ['en', 'ko'] as const) {
+		const m = templatePattern(REASONS[code][language]).exec(text);
+		if (m) return { ...(m.groups ?? {}) };
+	}
+	return undefined;
+}

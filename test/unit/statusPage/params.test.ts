@@ -104,15 +104,19 @@ describe('parseRequest: values the queries depend on are refused with a 400', ()
 	});
 
 	it('from after to', () => {
-		expect(problemsOf({ from: '2026-11-10', to: '2026-11-01' })).toEqual([expect.objectContaining({ parameter: 'from', expected: expect.stringMatching(/on or before "to"/) })]);
+		expect(problemsOf({ lang: 'en', from: '2026-11-10', to: '2026-11-01' })).toEqual([expect.objectContaining({ parameter: 'from', expected: expect.stringMatching(/on or before "to"/) })]);
+		// the Korean page says it in Korean
+		expect(problemsOf({ from: '2026-11-10', to: '2026-11-01' })[0].expected).toBe('"to"(지정한 종료일)와 같거나 이전 날짜');
 	});
 
 	it('from in the future with no "to" (today)', () => {
-		expect(problemsOf({ from: '2027-01-01' })[0].expected).toMatch(/today/);
+		expect(problemsOf({ lang: 'en', from: '2027-01-01' })[0].expected).toMatch(/today/);
+		expect(problemsOf({ from: '2027-01-01' })[0].expected).toMatch(/오늘/);
 	});
 
 	it('a range wider than the maximum', () => {
-		expect(problemsOf({ from: '2026-01-01', to: '2026-11-22' })[0].expected).toMatch(/at most 92 days/);
+		expect(problemsOf({ lang: 'en', from: '2026-01-01', to: '2026-11-22' })[0].expected).toMatch(/at most 92 days/);
+		expect(problemsOf({ from: '2026-01-01', to: '2026-11-22' })[0].expected).toBe('최대 92일 범위');
 		expect(ok({ from: '2026-08-23', to: '2026-11-22' }).from).toBe('2026-08-23'); // exactly 92 days
 	});
 

@@ -163,8 +163,8 @@ describe('renderStatusPage', () => {
 		expect(html.match(/<div class="strip">/g)).toHaveLength(2);
 		const strip = /<div class="strip">(.*?)<\/div>/.exec(html)![1];
 		expect(strip.match(/<span/g)).toHaveLength(14);
-		expect(html).toContain('class="s-red" title="2026-11-21 red"');
-		expect(html.match(/<svg class="spark/g)).toHaveLength(3);
+		expect(html).toContain('class="s-red" title="2026-11-21: 실패"');
+		expect(html.match(/<svg class="bars"/g)).toHaveLength(3);
 		const groups = [...html.matchAll(/data-cadence="([a-z_]+)"/g)].map((m) => m[1]);
 		expect(groups).toEqual(['regular', 'monthly', 'irregular']);
 		expect(html).toContain('1,290'); // latest rows of dw.orders, formatted
@@ -290,7 +290,7 @@ describe('toPageData', () => {
 	it('accepts reasons stored as a JSON string or plain strings', () => {
 		const r = request();
 		const data = toPageData({ pipelines: [{ pipeline: 'p', reasons: '[{"text":"a"},"b"]' }, { pipeline: 'q', reasons: 'plain' }] }, r);
-		expect(data.pipelines.map((p) => p.reasons)).toEqual([['a', 'b'], ['plain']]);
+		expect(data.pipelines.map((p) => p.reasons.map((r) => r.text))).toEqual([['a', 'b'], ['plain']]);
 	});
 });
 
