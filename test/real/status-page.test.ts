@@ -1,8 +1,13 @@
 /**
  * The status page workflow in real n8n 2.x: imported unchanged from workflows/, published, served
  * at /webhook/pipeline-monitor/status behind basic auth, reading a seeded monitor database that
- * holds hostile strings. Then the page in headless Chromium: no planted script runs, no console
- * errors; a screenshot is taken from the Korean page (for the README only through `npm run docs:images`) (after the hostile rows are removed).
+ * holds hostile strings, with the Airflow simulator serving 14 days of runs. The history strips are
+ * checked cell by cell against expectations computed by hand (a DAG with a written pattern, an
+ * n8n pipeline with events only) and from the simulator's own runs. Then the page in headless
+ * Chromium at 390 and 1280 px in both languages: no planted script runs, no console errors, never
+ * wider than the viewport (a 250-character id and an id with 200 combining accents included);
+ * screenshots at both widths in both languages (for the README only through `npm run docs:images`,
+ * after the hostile rows are removed).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,8 +15,10 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
 import { launchStack, type Stack } from '../support/stack/launch';
+import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { chromiumMissing, visitHtml, visitStatusPage } from '../support/statusPage/browser';
 import { REMOVE_HOSTILE_SQL, seedSql } from '../support/statusPage/fixtures';
+import { historySeed, ODD_IDS, runLetters, stripOf, type HistoryPlan } from '../support/statusPage/history';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ready = fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'StatusPage'));
@@ -21,10 +28,12 @@ const missingChromium = chromiumMissing();
 if (missingChromium) console.warn(`SKIPPED status page Chromium checks: ${missingChromium}`);
 const withChromium = missingChromium ? it.skip : it;
 // the screenshot goes to a temporary folder; `npm run docs:images` points PM_SCREENSHOT_DIR at docs/img
-const SCREENSHOT = path.join(process.env.PM_SCREENSHOT_DIR ? path.resolve(process.env.PM_SCREENSHOT_DIR) : fs.mkdtempSync(path.join(os.tmpdir(), 'pm-shot-')), 'status-page.png');
+const SHOT_DIR = process.env.PM_SCREENSHOT_DIR ? path.resolve(process.env.PM_SCREENSHOT_DIR) : fs.mkdtempSync(path.join(os.tmpdir(), 'pm-shot-'));
 
 maybe('status page workflow in real n8n', () => {
 	let stack: Stack;
+	let sim: Simulator;
+	let plan: HistoryPlan;
 	let url: string;
 	let auth: string;
 	const now = DateTime.now();
@@ -46,17 +55,23 @@ maybe('status page workflow in real n8n', () => {
 	const eventRows = (body: string) => (body.match(/<tr class="event">/g) ?? []).length;
 
 	beforeAll(async () => {
+		// 14 days of runs, two a day on average, a quarter of them failed; plus a DAG with a written pattern
+		sim = await startAirflow({ version: 'v2', dags: 3, runsPerDag: 28, spanMs: 14 * 86_400_000, failureRate: 0.25, seed: 16, now: now.toMillis() });
+		plan = historySeed(sim.world, now, 'Asia/Seoul');
 		stack = await launchStack({
 			workflows: ['status-page'],
-			airflow: { baseUrl: 'http://127.0.0.1:9/', apiVersion: 'v2', authType: 'none' },
+			airflow: { baseUrl: sim.url, apiVersion: 'v2', authType: 'token', username: 'admin', password: 'admin' },
 			teams: { webhookUrl: 'http://127.0.0.1:9/workflows/x' },
 			openai: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unused' },
-			seedSql: seedSql({ now }),
+			seedSql: `${seedSql({ now })}\n${plan.sql}`,
 		});
 		url = stack.webhook('pipeline-monitor/status');
 		auth = `Basic ${Buffer.from(`${stack.secrets.statusUser}:${stack.secrets.statusPassword}`).toString('base64')}`;
 	}, 420_000);
-	afterAll(async () => stack?.stop(), 120_000);
+	afterAll(async () => {
+		await stack?.stop();
+		await sim?.stop();
+	}, 120_000);
 
 	it('refuses requests without or with wrong credentials (401), serves HTML with them', async () => {
 		expect((await get('', null)).status).toBe(401);
@@ -82,7 +97,7 @@ maybe('status page workflow in real n8n', () => {
 		expect(body).toContain('07:30');
 		expect(body).toContain('김데이터');
 		expect(body).toContain('3회 연속 실패');
-		expect(body).toMatch(/실패 3.*주의 2.*데이터 없음 1.*정상 2/s);
+		expect(body).toMatch(/실패 5.*주의 2.*데이터 없음 1.*평가 전 5.*정상 2/s); // the two odd ids are red; the simulator DAGs and the events-only pipeline have no evaluation
 		// hostile values: shown as text, never as markup or links
 		expect(body).not.toMatch(/<script/i);
 		expect(body).not.toContain('onerror="');
@@ -95,33 +110,33 @@ maybe('status page workflow in real n8n', () => {
 		expect(body).toContain('href="http://airflow.local:8080/dags/crm_sync/grid?task_id=extract_customers&amp;tab=logs"');
 	}, 60_000);
 
-	it('pages the failures tab (35 in two weeks, 25 per page); a page past the end shows the last page', async () => {
+	it('pages the failures tab (36 in two weeks, 25 per page); a page past the end shows the last page', async () => {
 		const first = await get();
-		expect(first.body).toContain('실패 (35)');
-		expect(first.body).toContain('경고 (2)');
-		expect(first.body).toContain('성공 (1)');
-		expect(first.body).toContain('1 / 2 페이지 (총 35건)');
+		expect(first.body).toContain('실패 (36)');
+		expect(first.body).toContain('경고 (3)');
+		expect(first.body).toContain('성공 (2)');
+		expect(first.body).toContain('1 / 2 페이지 (총 36건)');
 		expect(eventRows(first.body)).toBe(25);
 		const second = await get('?page=2');
-		expect(eventRows(second.body)).toBe(10);
+		expect(eventRows(second.body)).toBe(11);
 		expect(second.body).toContain('rel="prev"');
 		const past = await get('?page=99');
 		expect(past.status).toBe(200);
 		expect(past.body).toContain('99 페이지는 범위를 벗어나 마지막 페이지를 표시합니다.');
-		expect(eventRows(past.body)).toBe(10);
+		expect(eventRows(past.body)).toBe(11);
 	}, 60_000);
 
 	it('tabs and date range select the events', async () => {
 		const warnings = await get('?tab=warning');
-		expect(eventRows(warnings.body)).toBe(2);
+		expect(eventRows(warnings.body)).toBe(3);
 		expect(warnings.body).toContain('예상 종료보다 42분 늦게 성공');
 		expect(warnings.body).not.toContain('CRM DB 연결 시간 초과');
-		expect(eventRows((await get('?tab=success')).body)).toBe(1);
+		expect(eventRows((await get('?tab=success')).body)).toBe(2);
 		const old = DateTime.fromISO(today).minus({ days: 25 }).toISODate();
 		expect((await get()).body).not.toContain('20일 전 실패');
 		const wide = await get(`?from=${old}&to=${today}&page=2`);
 		expect(wide.body).toContain('20일 전 실패');
-		expect(wide.body).toContain('(총 36건)');
+		expect(wide.body).toContain('(총 37건)');
 		const none = await get('?from=2020-01-01&to=2020-01-31');
 		expect(none.body).toContain('선택한 기간에 해당하는 이벤트가 없습니다.');
 	}, 60_000);
@@ -129,8 +144,15 @@ maybe('status page workflow in real n8n', () => {
 	it('row counts: 30-day sparklines grouped by cadence, filterable', async () => {
 		const { body } = await get();
 		expect([...body.matchAll(/data-cadence="([a-z_]+)"/g)].map((m) => m[1])).toEqual(['regular', 'regular_holiday', 'monthly', 'irregular']);
-		expect(body.match(/<svg class="spark/g)).toHaveLength(7);
+		expect(body.match(/<svg class="bars"/g)).toHaveLength(7);
 		expect(body).toContain('평소보다 적게 적재됨');
+		// daily loads, not totals: dw.payments' last day (+600, red) is a red bar with a red dot
+		const payments = body.slice(body.indexOf('title="dw.payments"'));
+		const bars = /<svg class="bars"[\s\S]*?<\/svg>/.exec(payments)![0];
+		expect(bars.match(/class="b-red"/g)).toHaveLength(1);
+		expect(bars.match(/class="d-red"/g)).toHaveLength(1);
+		expect(bars.match(/<rect class="b"/g)).toHaveLength(28); // 29 deltas over 30 days, the flagged one red
+		expect(payments).toMatch(/이상 표시된 날: \d{4}-\d{2}-\d{2}/);
 		const monthly = await get('?cadence=monthly');
 		expect([...monthly.body.matchAll(/data-cadence="([a-z_]+)"/g)].map((m) => m[1])).toEqual(['monthly']);
 	}, 60_000);
@@ -139,8 +161,25 @@ maybe('status page workflow in real n8n', () => {
 		const en = await get('?lang=en&tz=UTC');
 		expect(en.body).toContain('<html lang="en">');
 		expect(en.body).toContain('Pipeline status');
-		expect(en.body).toContain('Failed (35)');
+		expect(en.body).toContain('Failed (36)');
 		expect(en.body).toContain('UTC (UTC+00:00)');
+		// stored Korean reasons are told again in English from their codes
+		expect(en.body).toContain('3 consecutive failed runs');
+		expect(en.body).not.toContain('3회 연속 실패');
+		expect(en.body).toContain('Latest run failed (scheduled__2026-11-22T00:00:00+00:00)');
+	}, 60_000);
+
+	it('history strips: 14 days per pipeline from the Airflow runs and the stored events, each day its worst light', async () => {
+		const { body } = await get();
+		// the DAG with a written pattern: every one of the 14 days coloured as planned
+		expect(stripOf(body, plan.handDag)).toBe(plan.handExpected);
+		expect(plan.handExpected).toMatch(/^[RGY]{14}$/);
+		// the n8n pipeline with stored events only (no Airflow, no evaluations)
+		expect(stripOf(body, plan.eventsPipeline)).toBe(plan.eventsExpected);
+		// the simulator's generated DAGs: worst light of each local day of its runs
+		for (const dag of plan.generatedDags) expect(stripOf(body, dag)).toBe(runLetters(sim.world.runs.filter((r) => r.dagId === dag), now, 'Asia/Seoul'));
+		// the Airflow node fetched only finished runs of the listed DAGs in the window, newest first, in one bounded call
+		expect(sim.violations).toEqual([]);
 	}, 60_000);
 
 	it('bad parameters: 400 with the reason, or a notice; nothing reaches SQL', async () => {
@@ -176,14 +215,33 @@ maybe('status page workflow in real n8n', () => {
 		expect(planted.consoleErrors.join('\n')).toMatch(/Content Security Policy/);
 	}, 120_000);
 
-	withChromium('README screenshot: the Korean page with realistic data', async () => {
+	for (const lang of ['ko', 'en'] as const) {
+		for (const width of [390, 1280]) {
+			withChromium(`${lang} at ${width} px: never wider than the viewport, odd ids contained`, async () => {
+				const visit = await visitStatusPage(`${url}?lang=${lang}`, { username: stack.secrets.statusUser, password: stack.secrets.statusPassword }, undefined, width);
+				expect(visit.status).toBe(200);
+				expect(visit.consoleErrors).toEqual([]);
+				expect(visit.pageWidth).toBeLessThanOrEqual(visit.viewportWidth);
+				for (const id of Object.values(ODD_IDS)) expect(visit.titles).toContain(id);
+				expect(visit.overflowingIds).toEqual([]);
+			}, 120_000);
+		}
+	}
+
+	withChromium('README screenshots: both languages at 390 and 1280 px with realistic data', async () => {
 		await sql(REMOVE_HOSTILE_SQL);
 		// the last three days: a compact figure that also shows the date range at work
 		const from = DateTime.fromISO(today).minus({ days: 2 }).toISODate();
-		const visit = await visitStatusPage(`${url}?from=${from}`, { username: stack.secrets.statusUser, password: stack.secrets.statusPassword }, SCREENSHOT);
-		expect(visit.consoleErrors).toEqual([]);
-		expect(visit.text).toContain('파이프라인 상태');
-		expect(visit.text).not.toContain('__pwned');
-		expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
-	}, 120_000);
+		for (const lang of ['ko', 'en'] as const) {
+			for (const width of [390, 1280]) {
+				const shot = path.join(SHOT_DIR, `status-page-${lang}-${width}.png`);
+				const visit = await visitStatusPage(`${url}?lang=${lang}&from=${from}`, { username: stack.secrets.statusUser, password: stack.secrets.statusPassword }, shot, width);
+				expect(visit.consoleErrors).toEqual([]);
+				expect(visit.text).toContain(lang === 'ko' ? '파이프라인 상태' : 'Pipeline status');
+				expect(visit.text).not.toContain('__pwned');
+				expect(visit.pageWidth).toBeLessThanOrEqual(visit.viewportWidth);
+				expect(fs.statSync(shot).size).toBeGreaterThan(20_000);
+			}
+		}
+	}, 240_000);
 });

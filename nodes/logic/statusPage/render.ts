@@ -147,14 +147,14 @@ function pipelinesHtml(data: PageData, request: PageRequest, t: PageLabels): str
 		const owner = p.owner ? escapeHtml(p.owner) : '–';
 		const description = p.description ? `<div class="muted">${escapeHtml(truncate(p.description, 200))}</div>` : '';
 		return (
-			`<tr class="l-row-${p.light ?? 'none'}">${cell(c.light, lightBadge(p.light, t))}` +
+			`<tr class="l-row-${p.light ?? 'none'}">${cell(c.light, lightBadge(p.light, t), 'inl bare')}` +
 			cell(c.pipeline, `<strong class="id" title="${escapeHtml(p.pipeline)}">${externalLink(p.url, displayId(p.pipeline))}</strong>${description}`) +
-			cell(c.service, escapeHtml(p.service ?? '–')) +
-			cell(c.schedule, escapeHtml(scheduleText(p))) +
-			cell(c.deadline, escapeHtml(p.deadline ?? '–'), 'nowrap') +
-			cell(c.owner, owner) +
+			cell(c.service, escapeHtml(p.service ?? '–'), 'inl') +
+			cell(c.schedule, escapeHtml(scheduleText(p)), 'inl') +
+			cell(c.deadline, escapeHtml(p.deadline ?? '–'), 'nowrap inl') +
+			cell(c.owner, owner, 'inl') +
 			cell(c.reasons, reasons) +
-			cell(c.evaluated, escapeHtml(formatInstant(p.evaluatedAt, request.timezone))) +
+			cell(c.evaluated, escapeHtml(formatInstant(p.evaluatedAt, request.timezone)), 'inl') +
 			`${cell(c.lastDays(request.stripDays), stripHtml(p, days, t))}</tr>`
 		);
 	});
@@ -171,12 +171,12 @@ function eventRow(e: EventView, request: PageRequest, t: PageLabels): string {
 	const text = e.summary ?? e.message ?? '';
 	const links = [e.url ? externalLink(e.url, t.run) : '', e.logUrl ? externalLink(e.logUrl, t.log) : ''].filter(Boolean).join(' · ');
 	return (
-		`<tr class="event">${cell(c.time, escapeHtml(formatInstant(e.at, request.timezone)), 'nowrap')}` +
+		`<tr class="event">${cell(c.time, escapeHtml(formatInstant(e.at, request.timezone)), 'nowrap inl')}` +
 		cell(c.pipeline, `<span class="id" title="${escapeHtml(e.pipeline)}">${escapeHtml(displayId(e.pipeline))}</span>${e.source ? ` <span class="muted">(${escapeHtml(e.source)})</span>` : ''}`) +
 		cell(c.task, `<span class="id"${displayId(task) !== task ? ` title="${escapeHtml(task)}"` : ''}>${escapeHtml(displayId(task) || '–')}</span>`) +
-		cell(c.state, escapeHtml(e.state ? stateText(e.state, t) : '–')) +
+		cell(c.state, escapeHtml(e.state ? stateText(e.state, t) : '–'), 'inl') +
 		cell(c.message, escapeHtml(truncate(text, MESSAGE_CHARS)), 'msg') +
-		`${cell(c.links, links || '–', 'nowrap')}</tr>`
+		`${cell(c.links, links || '–', 'nowrap inl')}</tr>`
 	);
 }
 
@@ -241,11 +241,11 @@ function tableRow(tt: TableTrend, request: PageRequest, t: PageLabels): string {
 	const flags = flagged.length ? `<div class="muted flags">${escapeHtml(t.flaggedDays(flagged.slice(-5)))}</div>` : '';
 	return (
 		`<tr>${cell(c.table, `<strong class="id" title="${escapeHtml(tt.table)}">${escapeHtml(displayId(tt.table))}</strong>${description}`)}` +
-		cell(c.rows, rows, 'num') +
-		cell(c.delta, escapeHtml(formatDelta(latest?.delta ?? null)), 'num') +
+		cell(c.rows, rows, 'num inl') +
+		cell(c.delta, escapeHtml(formatDelta(latest?.delta ?? null)), 'num inl') +
 		cell(c.verdict, verdict) +
 		cell(c.trend(request.trendDays), loadBarsSvg(tt.loads, tt.lights, { label }) + flags) +
-		`${cell(c.time, escapeHtml(latest?.day ?? '–'), 'nowrap muted')}</tr>`
+		`${cell(c.time, escapeHtml(latest?.day ?? '–'), 'nowrap muted inl')}</tr>`
 	);
 }
 

@@ -34,8 +34,8 @@ table.counts th:nth-child(1){width:30%}table.counts th:nth-child(2){width:11%}ta
 .summary{display:flex;gap:14px;margin:6px 0 10px;font-weight:600}
 .reasons{margin:0;padding-left:16px}
 .muted{color:var(--muted)}
-.strip{display:flex;flex-wrap:wrap;gap:2px;max-width:160px}
-.strip span{width:9px;height:14px;border-radius:2px;background:#eaeef2}
+.strip{display:flex;gap:2px;max-width:160px}
+.strip span{flex:1 1 0;min-width:4px;max-width:9px;height:14px;border-radius:2px;background:#eaeef2}
 .strip .s-red{background:var(--red)}.strip .s-yellow{background:var(--yellow)}.strip .s-green{background:var(--green)}.strip .s-grey{background:var(--grey)}
 nav.tabs{display:flex;gap:4px;border-bottom:1px solid var(--line);margin-bottom:8px}
 nav.tabs a{padding:6px 12px;border:1px solid transparent;border-bottom:none;border-radius:6px 6px 0 0;color:var(--ink)}
@@ -67,6 +67,9 @@ tr{border-bottom:1px solid var(--line);padding:8px 0}
 td{border:none;padding:2px 0;white-space:normal}
 td.num,td.nowrap{white-space:normal;text-align:left}
 td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-size:12px;font-weight:400;margin-right:4px}
+td.inl{display:inline-block;width:auto;margin-right:14px}
+td.bare::before{content:none}
+.strip{max-width:none}.strip span{max-width:16px}
 table.counts{table-layout:auto}
 .msg{max-width:none}
 nav.tabs{flex-wrap:wrap}

@@ -24,6 +24,10 @@ export interface PageVisit {
 	/** how wide the page is laid out, against the viewport (wider means the reader scrolls sideways) */
 	pageWidth: number;
 	viewportWidth: number;
+	/** every title attribute (where the page keeps ids it shortens) */
+	titles: string[];
+	/** ids (.id) whose box reaches outside their table cell or the viewport, or that do not clip what they draw */
+	overflowingIds: string[];
 }
 
 async function withPage<T>(credentials: { username: string; password: string } | undefined, width: number, use: (page: Page, consoleErrors: string[], pageErrors: string[]) => Promise<T>): Promise<T> {
@@ -64,6 +68,15 @@ async function describePage(page: Page, status: number | null, consoleErrors: st
 		links: (await page.evaluate("Array.from(document.querySelectorAll('a')).map((a) => a.href)")) as string[],
 		pageWidth: (await page.evaluate('document.documentElement.scrollWidth')) as number,
 		viewportWidth: (await page.evaluate('window.innerWidth')) as number,
+		titles: (await page.evaluate("Array.from(document.querySelectorAll('[title]')).map((e) => e.getAttribute('title'))")) as string[],
+		overflowingIds: (await page.evaluate(`Array.from(document.querySelectorAll('.id')).flatMap((e) => {
+			const r = e.getBoundingClientRect();
+			const cell = (e.closest('td') || document.body).getBoundingClientRect();
+			const out = Math.max(cell.left - r.left, r.right - cell.right, cell.top - r.top, r.bottom - cell.bottom, r.right - window.innerWidth);
+			// marks drawn above or below a glyph are not part of its box: the id must clip what it draws
+			const clips = ['hidden', 'clip'].includes(getComputedStyle(e).overflowY);
+			return out > 1 || !clips ? [(e.textContent || '').slice(0, 40) + (clips ? '' : ' (not clipped)') + ' +' + Math.round(out) + 'px'] : [];
+		})`)) as string[],
 	};
 }
 
@@ -73,7 +86,9 @@ export async function visitStatusPage(url: string, credentials: { username: stri
 		const visit = await describePage(page, response?.status() ?? null, consoleErrors, pageErrors);
 		if (screenshotPath) {
 			fs.mkdirSync(path.dirname(screenshotPath), { recursive: true });
-			await page.screenshot({ path: screenshotPath, fullPage: true });
+			// a phone picture shows the top of the page (the whole page would be a strip too long to read in the README)
+			const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+			await page.screenshot(width < 720 ? { path: screenshotPath, fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(height, 1800) } } : { path: screenshotPath, fullPage: true });
 		}
 		return visit;
 	});
