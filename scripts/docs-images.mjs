@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Refreshes the README's pictures, and nothing else writes them: docs/img/teams-card.png (a sample
-// Teams Table report rendered as Teams draws it) and docs/img/status-page.png (the status page
-// served by real n8n, from the status-page test with PM_SCREENSHOT_DIR pointing here).
+// Teams Table report rendered as Teams draws it) and docs/img/status-page-{ko,en}-{390,1280}.png
+// (the status page served by real n8n, in both languages on a phone and a desktop, from the
+// status-page test with PM_SCREENSHOT_DIR pointing here).
 // Needs Debian's chromium; installs n8n like `npm test` does.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -18,4 +19,4 @@ run(process.execPath, [path.join(root, 'scripts', 'render-cards.mjs'), path.join
 const home = ensureN8n();
 run('npm', ['run', 'build']);
 run(node24Bin(home), [path.join(root, 'node_modules/jest/bin/jest.js'), '--ci', 'test/real/status-page.test.ts'], { PM_SCREENSHOT_DIR: img });
-console.log(`refreshed ${path.relative(root, img)}/teams-card.png and status-page.png`);
+console.log(`refreshed ${path.relative(root, img)}/teams-card.png and status-page-{ko,en}-{390,1280}.png`);
