@@ -5,7 +5,7 @@
  * with no code the catalogue knows is replaced by the word for its light, never shown mixed.
  */
 import type { Light } from '../shared/items';
-import { isReasonCode, reasonText, reasonValues } from '../trafficLight/messages';
+import { isReasonCode, REASON_CODES, reasonText, reasonValues } from '../trafficLight/messages';
 import type { PageLabels } from './i18n';
 import type { Language } from './types';
 
@@ -34,21 +34,27 @@ export function stateText(state: string, t: PageLabels): string {
 	return t.state[state.toLowerCase()] ?? state;
 }
 
-/** A traffic-light reason in the page's language. */
+/** A reason's values said in the page's language: states and run types in words, offsets as (UTC+hh:mm). */
+function sayValues(values: Record<string, string>, t: PageLabels): Record<string, string> {
+	const said: Record<string, string> = {};
+	for (const [key, value] of Object.entries(values)) {
+		if (key === 'state') said[key] = stateText(value, t);
+		else if (key === 'type') said[key] = t.runType[value] ?? value;
+		else said[key] = normaliseOffsets(value);
+	}
+	return said;
+}
+
+/**
+ * A traffic-light reason in the page's language: told again from its code when its text matches
+ * that code's template (or, for a mislabelled row, another code's); else the stored text when it
+ * reads in this language; else the word for its light.
+ */
 export function reasonForPage(r: StoredReason, lang: Language, t: PageLabels): string {
-	if (r.code && isReasonCode(r.code)) {
-		const values = reasonValues(r.code, r.text);
-		if (values) {
-			const said: Record<string, string> = {};
-			for (const [key, value] of Object.entries(values)) {
-				if (key === 'state') said[key] = stateText(value, t);
-				else if (key === 'type') said[key] = t.runType[value] ?? value;
-				else said[key] = normaliseOffsets(value);
-			}
-			return reasonText(r.code, lang, said);
-		}
-		if (readsIn(r.text, lang)) return normaliseOffsets(r.text);
-		return reasonText(r.code, lang);
+	const codes = r.code && isReasonCode(r.code) ? [r.code, ...REASON_CODES.filter((c) => c !== r.code)] : REASON_CODES;
+	for (const code of codes) {
+		const values = reasonValues(code, r.text);
+		if (values) return reasonText(code, lang, sayValues(values, t));
 	}
 	if (readsIn(r.text, lang)) return normaliseOffsets(r.text);
 	return r.light ? t.verdictByLight[r.light] : '–';

@@ -49,10 +49,6 @@ form.range input{font:inherit;padding:2px 4px}
 .filters{display:flex;gap:10px;flex-wrap:wrap;margin:4px 0}
 .filters a.active{font-weight:700;color:var(--ink)}
 .msg{max-width:560px;overflow-wrap:anywhere;white-space:pre-wrap}
-.spark polyline{stroke:var(--blue)}.spark circle{fill:var(--blue)}
-.spark-red polyline{stroke:var(--red)}.spark-red circle{fill:var(--red)}
-.spark-yellow polyline{stroke:var(--yellow)}.spark-yellow circle{fill:var(--yellow)}
-.spark-grey polyline{stroke:var(--grey)}.spark-grey circle{fill:var(--grey)}
 footer{color:var(--muted);font-size:12px;padding:12px 24px;border-top:1px solid var(--line)}
 .id{overflow-wrap:anywhere;display:inline-block;max-width:100%;overflow:hidden;vertical-align:top;isolation:isolate}
 .bars .zero{stroke:var(--line);stroke-width:1}.bars rect.b{fill:var(--blue)}.bars .b-red,.bars .d-red{fill:var(--red)}.bars .b-yellow,.bars .d-yellow{fill:var(--yellow)}

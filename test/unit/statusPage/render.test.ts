@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS, parseRequest, PAGE_CSP, renderBadRequest, renderStatu
 import type { PageRequest, QueryRows } from '../../../nodes/logic/statusPage';
 import { escapeHtml, externalLink, safeHttpUrl, truncate } from '../../../nodes/logic/statusPage/escape';
 import { pageLink } from '../../../nodes/logic/statusPage/render';
-import { sparklinePoints, sparklineSvg } from '../../../nodes/logic/statusPage/sparkline';
+import { loadBarsSvg } from '../../../nodes/logic/statusPage/sparkline';
 import { PAGE_CSS } from '../../../nodes/logic/statusPage/style';
 import { chromiumMissing, visitHtml } from '../../support/statusPage/browser';
 import { HOSTILE, HOSTILE_TEXT } from '../../support/statusPage/fixtures';
@@ -255,24 +255,26 @@ describe('pageLink', () => {
 	});
 });
 
-describe('sparkline', () => {
-	it('scales to the box, skips gaps, flat series in the middle', () => {
-		expect(sparklinePoints([0, 10], 104, 24)).toEqual([
-			[2, 22],
-			[102, 2],
-		]);
-		expect(sparklinePoints([5, null, 5], 104, 24)).toEqual([
-			[2, 12],
-			[102, 12],
-		]);
-		expect(sparklinePoints([null, null], 100, 20)).toEqual([]);
+describe('daily-load bars', () => {
+	const bars = (svg: string) => [...svg.matchAll(/<rect class="([^"]+)" x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"/g)].map((m) => ({ cls: m[1], y: Number(m[3]), h: Number(m[4]) }));
+	it('one bar per measured day from a zero line; a flagged day in its light with a dot', () => {
+		const svg = loadBarsSvg([300, 290, null, 310, 870], ['green', 'green', null, 'green', 'red'], { label: 'x' });
+		const b = bars(svg);
+		expect(b.map((r) => r.cls)).toEqual(['b', 'b', 'b', 'b-red']);
+		expect(b[3].h).toBeGreaterThan(2.5 * b[0].h); // the spike stands out against the usual loads
+		expect(svg.match(/<circle class="d-red"/g)).toHaveLength(1);
+		expect(svg).toContain('<line class="zero"');
+	});
+	it('a decrease hangs below the zero line; yellow days are marked too; no data draws nothing', () => {
+		const b = bars(loadBarsSvg([100, -50], [null, 'yellow'], { label: 'x' }));
+		expect(b[1].cls).toBe('b-yellow');
+		expect(b[1].y).toBeCloseTo(b[0].y + b[0].h, 1); // starts at the zero line, where the first bar ends
+		expect(loadBarsSvg([null, null], [null, null], { label: 'x' })).toMatch(/<title>x<\/title><\/svg>$/);
 	});
 	it('holds only numbers and the caller\'s escaped label', () => {
-		const svg = sparklineSvg([1, 2, 3], { label: escapeHtml('<t>'), tone: 'red' });
-		expect(svg).toMatch(/^<svg class="spark spark-red" width="140" height="30"/);
+		const svg = loadBarsSvg([1, 2, 3], [null, null, null], { label: escapeHtml('<t>') });
+		expect(svg).toMatch(/^<svg class="bars" width="140" height="30"/);
 		expect(svg).toContain('aria-label="&lt;t&gt;"');
-		expect(svg).toMatch(/<polyline points="[\d.,\s]+"/);
-		expect(sparklineSvg([], { label: 'x' })).toContain('</svg>');
 	});
 });
 
