@@ -43,7 +43,7 @@ export const description: INodeProperties[] = [
 		type: 'json',
 		default: '[]',
 		description:
-			'Optional: the Airflow node\'s runs of the history window (pipeline, state, startedAt), e.g. {{ $(\'Fetch Airflow runs\').all().map(item => item.json) }}. Each day of a pipeline\'s history strip shows the worst of its runs (failed red, success green), its stored events and its evaluations.',
+			'Optional: the run items of the Airflow node (DAG Run: Get Many) for the history window: pipeline, state, startedAt. Each day of a pipeline\'s history strip shows the worst of its runs (failed red, success green), its stored events and its evaluations.',
 		displayOptions: show,
 	},
 	{
