@@ -6,7 +6,7 @@ const available = harnessAvailable();
 if (!available) console.warn('[workflow tier] skipped: run `npm test` (it installs n8n and builds dist/ first)');
 const maybe = available ? describe : describe.skip;
 
-const PIPELINES = [{ pipeline: 'crm_sync', service: 'airflow', schedule: '0 * * * *', timezone: 'Asia/Seoul', light: 'red', reasons: [{ code: 'latest_failed', light: 'red', text: '<b>3회 연속 실패</b>' }], url: 'javascript:alert(1)' }];
+const PIPELINES = [{ pipeline: 'crm_sync', service: 'airflow', schedule: '0 * * * *', timezone: 'Asia/Seoul', light: 'red', reasons: [{ code: 'latest_failed', light: 'red', text: '<b>3 failures in a row</b>' }], url: 'javascript:alert(1)' }];
 const EVENTS = [{ id: '1', kind: 'failure', pipeline: 'crm_sync', at: '2026-11-22T00:00:00Z', message: '<script>x</script>', logUrl: 'https://airflow.local/log' }];
 
 function workflow(query: Record<string, unknown>): WorkflowJson {
@@ -48,7 +48,7 @@ maybe('Pipeline Status Page in-process workflow (n8n-core WorkflowExecute)', () 
 		expect(page.statusCode).toBe(200);
 		const html = page.html as string;
 		expect(html).toContain('<html lang="en">');
-		expect(html).toContain('&lt;b&gt;3회 연속 실패&lt;/b&gt;');
+		expect(html).toContain('&lt;b&gt;3 failures in a row&lt;/b&gt;'); // a stored text in the page's language, escaped
 		expect(html).toContain('&lt;script&gt;x&lt;/script&gt;');
 		expect(html).not.toMatch(/<script|href="javascript/i);
 		expect(html).toContain('href="https://airflow.local/log"');
