@@ -204,6 +204,23 @@ function expectedKo(e: Expectation): string {
 	return `${base[e.key]}${e.once ? ', 한 번만 지정' : ''}${e.maxLength ? ` (최대 ${e.maxLength}자)` : ''}`;
 }
 
+const NOTICE_EN: Record<Notice['code'], (value: string) => string> = {
+	bad_lang: (v) => `Unknown language "${v}" was ignored; showing the default.`,
+	bad_tab: (v) => `Unknown tab "${v}" was ignored; showing the default.`,
+	bad_cadence: (v) => `Unknown cadence "${v}" was ignored; showing the default.`,
+	page_clamped: (v) => `Page ${v} is past the end; showing the last page.`,
+	runs_unavailable: () => 'Airflow could not be read: the two-week history shows only the stored evaluations and events.',
+	runs_truncated: (v) => `Airflow returned more than ${v} runs: the oldest days of the history may be incomplete.`,
+};
+const NOTICE_KO: Record<Notice['code'], (value: string) => string> = {
+	bad_lang: (v) => `알 수 없는 언어 값 "${v}"은(는) 무시하고 기본값을 표시합니다.`,
+	bad_tab: (v) => `알 수 없는 탭 값 "${v}"은(는) 무시하고 기본값을 표시합니다.`,
+	bad_cadence: (v) => `알 수 없는 주기 값 "${v}"은(는) 무시하고 기본값을 표시합니다.`,
+	page_clamped: (v) => `${v} 페이지는 범위를 벗어나 마지막 페이지를 표시합니다.`,
+	runs_unavailable: () => 'Airflow를 읽지 못해 2주 이력에는 저장된 평가와 이벤트만 표시합니다.',
+	runs_truncated: (v) => `Airflow 실행이 ${v}건을 넘어 이력의 오래된 날짜는 일부 빠졌을 수 있습니다.`,
+};
+
 const EN: PageLabels = {
 	htmlLang: 'en',
 	title: 'Pipeline status',
@@ -250,14 +267,7 @@ const EN: PageLabels = {
 	estimated: 'estimate',
 	notMeasured: 'not measured',
 	trendLabel: (table, min, max) => `Rows loaded per day into ${table}: least ${min}, most ${max}`,
-	notice: (n) =>
-		n.code === 'runs_unavailable'
-			? 'Airflow could not be read: the two-week history shows only the stored evaluations and events.'
-			: n.code === 'runs_truncated'
-				? `Airflow returned more than ${n.value} runs: the oldest days of the history may be incomplete.`
-				: n.code === 'page_clamped'
-			? `Page ${n.value} is past the end; showing the last page.`
-			: `Unknown ${n.code === 'bad_lang' ? 'language' : n.code === 'bad_tab' ? 'tab' : 'cadence'} "${n.value}" was ignored; showing the default.`,
+	notice: (n) => NOTICE_EN[n.code](n.value),
 	state: STATE_EN,
 	runType: RUN_TYPE_EN,
 	verdict: VERDICT_EN,
@@ -319,14 +329,7 @@ const KO: PageLabels = {
 	estimated: '추정치',
 	notMeasured: '측정 없음',
 	trendLabel: (table, min, max) => `${table} 일별 적재량: 최소 ${min}, 최대 ${max}`,
-	notice: (n) =>
-		n.code === 'runs_unavailable'
-			? 'Airflow를 읽지 못해 2주 이력에는 저장된 평가와 이벤트만 표시합니다.'
-			: n.code === 'runs_truncated'
-				? `Airflow 실행이 ${n.value}건을 넘어 이력의 오래된 날짜는 일부 빠졌을 수 있습니다.`
-				: n.code === 'page_clamped'
-			? `${n.value} 페이지는 범위를 벗어나 마지막 페이지를 표시합니다.`
-			: `알 수 없는 ${n.code === 'bad_lang' ? '언어' : n.code === 'bad_tab' ? '탭' : '주기'} 값 "${n.value}"은(는) 무시하고 기본값을 표시합니다.`,
+	notice: (n) => NOTICE_KO[n.code](n.value),
 	state: STATE_KO,
 	runType: RUN_TYPE_KO,
 	verdict: VERDICT_KO,

@@ -29,7 +29,7 @@ table.counts th:nth-child(1){width:30%}table.counts th:nth-child(2){width:11%}ta
 .l-yellow .dot,.dot.l-yellow{background:var(--yellow)}
 .l-green .dot,.dot.l-green{background:var(--green)}
 .l-grey .dot,.dot.l-grey,.l-none .dot{background:var(--grey)}
-.badge{white-space:nowrap;font-weight:600}
+.badge{font-weight:600;overflow-wrap:normal}
 .l-red{color:var(--red)}.l-yellow{color:var(--yellow)}.l-green{color:var(--green)}.l-grey,.l-none{color:var(--grey)}
 .summary{display:flex;gap:14px;margin:6px 0 10px;font-weight:600}
 .reasons{margin:0;padding-left:16px}
