@@ -24,6 +24,7 @@ import { properties } from './description';
 interface Options {
 	fullWidth?: boolean;
 	layout?: CardLayout;
+	linksField?: string;
 	maxCellChars?: number;
 	maxBytes?: number;
 	maxParts?: number;
@@ -55,6 +56,7 @@ function readOptions(ctx: IExecuteFunctions): ReportOptions {
 		fullWidth: options.fullWidth ?? true,
 		layout: options.layout ?? 'table',
 		whenEmpty: options.whenEmpty ?? 'error',
+		linksField: options.linksField ?? 'links',
 	};
 }
 
@@ -74,7 +76,8 @@ function toJson(message: TeamsMessage, delivery?: Delivery, warnings: string[] =
 		json.error = delivery.error;
 		json.attempts = delivery.attempts;
 	}
-	if (warnings.length) json.warnings = warnings;
+	const all = [...new Set([...warnings, ...message.warnings])];
+	if (all.length) json.warnings = all;
 	return json;
 }
 

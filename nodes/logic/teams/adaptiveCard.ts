@@ -6,6 +6,7 @@ import type { Renderer } from './render';
 import { LIGHT_COLOR, LIGHT_SYMBOL, columnWeight, countsLine, shortCounts, titleWithPart } from './style';
 import type { Column, Page, Report, Row } from './types';
 import { MISSING } from './cells';
+import { pageWarnings } from './pageWarnings';
 
 /**
  * Adaptive Card 1.4 with the table drawn as one ColumnSet per row (same column weights in every
@@ -83,7 +84,26 @@ function compactRow(row: Row, report: Report, labels: Labels): Element {
 	return element;
 }
 
+/**
+ * A row with buttons: the row and an ActionSet of Action.OpenUrl under it, in one Container (one
+ * element per row, so the packer measures it whole). ActionSet is Adaptive Card 1.2.
+ */
+function withLinks(element: Element, row: Row): Element {
+	if (row.links.length === 0) return element;
+	const { separator: _separator, spacing: _spacing, ...inner } = element;
+	return {
+		type: 'Container',
+		separator: true,
+		spacing: 'Small',
+		items: [inner, { type: 'ActionSet', spacing: 'Small', actions: row.links.map((l) => ({ type: 'Action.OpenUrl', title: l.title, url: l.url })) }],
+	};
+}
+
 function tableRow(row: Row, report: Report): Element {
+	return withLinks(plainRow(row, report), row);
+}
+
+function plainRow(row: Row, report: Report): Element {
 	const labels = labelsFor(report.language);
 	if (report.layout === 'compact') return compactRow(row, report, labels);
 	const element: Element = {
@@ -137,6 +157,8 @@ export function adaptiveCardOf(report: Report, page: Page, rows: Element[]): Ele
 	if (page.omittedTotal > 0) {
 		body.push(textBlock(`${labels.andMore(page.omittedTotal)} (${shortCounts(page.omitted)})`, { isSubtle: true, spacing: 'Medium' }));
 	}
+	const warnings = pageWarnings(page.rows);
+	if (warnings.length) body.push(textBlock(warnings.map((w) => `⚠ ${labels.warning}: ${escapeAdaptive(w)}`).join('\n\n'), { isSubtle: true, size: 'Small', spacing: 'Medium', color: 'Warning' }));
 	const card: Element = {
 		type: 'AdaptiveCard',
 		$schema: 'http://adaptivecards.io/schemas/adaptive-card.json',

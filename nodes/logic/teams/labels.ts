@@ -15,6 +15,10 @@ export interface Labels {
 	column: Record<string, string>;
 	yes: string;
 	no: string;
+	warning: string;
+	linkDropped: (row: string, title: string, url: string) => string;
+	linksNotList: (row: string, field: string) => string;
+	tooManyLinks: (row: string, count: number, max: number) => string;
 }
 
 const EN: Labels = {
@@ -63,6 +67,10 @@ const EN: Labels = {
 	},
 	yes: 'yes',
 	no: 'no',
+	warning: 'Warning',
+	linkDropped: (row, title, url) => `${row}: button "${title}" left out, ${url} is not an http(s) URL`,
+	linksNotList: (row, field) => `${row}: "${field}" is not a list of {title, url}; no buttons`,
+	tooManyLinks: (row, count, max) => `${row}: ${count} button(s) left out (Teams shows at most ${max})`,
 };
 
 const KO: Labels = {
@@ -111,6 +119,10 @@ const KO: Labels = {
 	},
 	yes: '예',
 	no: '아니오',
+	warning: '경고',
+	linkDropped: (row, title, url) => `${row}: "${title}" 버튼을 뺐습니다. ${url}은(는) http(s) 주소가 아닙니다`,
+	linksNotList: (row, field) => `${row}: "${field}"이(가) {title, url} 목록이 아니어서 버튼이 없습니다`,
+	tooManyLinks: (row, count, max) => `${row}: 버튼 ${count}개를 뺐습니다(Teams는 최대 ${max}개 표시)`,
 };
 
 export function labelsFor(language: Language): Labels {

@@ -1,5 +1,6 @@
 import { MISSING } from './cells';
-import { escapeMessageCard } from './escape';
+import { escapeMessageCard, markdownUrl } from './escape';
+import { pageWarnings } from './pageWarnings';
 import { labelsFor } from './labels';
 import { ROWS_MARKER, encodeJson } from './render';
 import type { Renderer } from './render';
@@ -12,6 +13,9 @@ import type { Page, Report, Row } from './types';
  * most 10 sections per connector card, so a page holds at most 9 rows.
  */
 type Section = Record<string, unknown>;
+
+/** The legacy connector card shows at most 4 actions in a potentialAction list. */
+const MAX_ACTIONS = 4;
 
 function openUri(name: string, uri: string): Section {
 	return { '@type': 'OpenUri', name, targets: [{ os: 'default', uri }] };
@@ -30,7 +34,11 @@ function rowSection(row: Row, report: Report): Section {
 		activitySubtitle: labels.light[row.light],
 		facts,
 	};
-	if (row.url) section.potentialAction = [openUri(labels.open, row.url)];
+	// MessageCard shows at most 4 actions (legacy connector card reference): the row link and
+	// the first buttons; every button is also a link in the section text, which any client opens
+	const actions = [...(row.url ? [openUri(labels.open, row.url)] : []), ...row.links.map((l) => openUri(escapeMessageCard(l.title), l.url))];
+	if (actions.length) section.potentialAction = actions.slice(0, MAX_ACTIONS);
+	if (row.links.length) section.text = row.links.map((l) => `[${escapeMessageCard(l.title)}](${markdownUrl(l.url)})`).join(' · ');
 	return section;
 }
 
@@ -40,6 +48,7 @@ export function messageCardOf(report: Report, page: Page, rows: Section[]): Sect
 	const summaryLines = [countsLine(report.counts, labels), `${labels.generated} ${report.generatedAt}`];
 	if (report.rows.length === 0) summaryLines.push(labels.emptyReport);
 	if (page.omittedTotal > 0) summaryLines.push(`${labels.andMore(page.omittedTotal)} (${shortCounts(page.omitted)})`);
+	for (const warning of pageWarnings(page.rows)) summaryLines.push(`⚠ ${labels.warning}: ${escapeMessageCard(warning)}`);
 	const card: Section = {
 		'@type': 'MessageCard',
 		'@context': 'https://schema.org/extensions',

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_BYTES, HARD_LIMIT_BYTES, packReport } from './pack';
 import type { Renderer } from './render';
 import { buildReport } from './rows';
 import type { Json } from './shape';
+import { pageWarnings } from './pageWarnings';
 import type { ReportOptions, TeamsFormat, TeamsMessage } from './types';
 
 export const DEFAULT_OPTIONS: ReportOptions = {
@@ -75,5 +76,6 @@ export function buildMessages(items: readonly object[], partial: Partial<ReportO
 		rows: page.rows.length,
 		itemIndexes: page.rows.map((r) => r.index),
 		omitted: page.omittedTotal,
+		warnings: pageWarnings(page.rows),
 	}));
 }

@@ -2,14 +2,14 @@ import { DateTime } from 'luxon';
 import type { Light } from '../shared/items';
 import { InputError } from '../shared/errors';
 import { checkZone } from '../shared/time';
-import { cellText, firstPresent } from './cells';
+import { cellText, firstPresent, readPath } from './cells';
 import { defaultColumns, requestedColumns } from './columns';
 import { clampText, safeUrl, toSingleLine } from './escape';
 import { labelsFor } from './labels';
 import type { Labels } from './labels';
 import { detectCommonShape, isLight, lightOf, lightOfSeverity, lightOfState, lightRank } from './shape';
 import type { Json } from './shape';
-import type { Column, Report, ReportOptions, Row } from './types';
+import type { Column, Report, ReportOptions, Row, RowLink } from './types';
 
 /** The light a status cell shows: the field's own light, severity or state, else the item's. */
 export function statusLight(value: unknown, item: Json): Light {
@@ -39,11 +39,47 @@ function cellFor(item: Json, column: Column, options: ReportOptions, labels: Lab
 	return clampText(toSingleLine(cellText(value, column.kind, options.timezone, labels, second)), options.maxCellChars);
 }
 
+/**
+ * Teams shows at most 6 buttons in one action set (more are cut on desktop and folded on
+ * mobile; observed, not documented: atc0005/go-teams-notify#161), so a row has at most 6.
+ */
+export const MAX_ROW_LINKS = 6;
+
+function quoted(value: unknown): string {
+	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	return JSON.stringify(text.length > 80 ? text.slice(0, 77) + '...' : text);
+}
+
+/**
+ * The buttons of a row from the item's links field (`[{title, url}]`): links that are not
+ * http(s) or have no title are left out, each with a warning naming the row and the value.
+ */
+export function rowLinks(item: Json, field: string, rowName: string, labels: Labels): { links: RowLink[]; warnings: string[] } {
+	const own = item.linkWarnings;
+	const warnings = Array.isArray(own) ? own.filter((w): w is string => typeof w === 'string' && w.trim() !== '').map((w) => toSingleLine(w)) : [];
+	const raw = field ? readPath(item, field) : undefined;
+	if (raw === undefined || raw === null || raw === '') return { links: [], warnings };
+	if (!Array.isArray(raw)) return { links: [], warnings: [...warnings, labels.linksNotList(rowName, field)] };
+	const links: RowLink[] = [];
+	for (const entry of raw) {
+		const link = entry && typeof entry === 'object' ? (entry as Json) : {};
+		const title = typeof link.title === 'string' ? clampText(toSingleLine(link.title.trim()), 40) : '';
+		const url = safeUrl(typeof link.url === 'string' ? link.url.trim() : undefined);
+		if (!title || !url) warnings.push(labels.linkDropped(rowName, title || '?', quoted(link.url)));
+		else links.push({ title, url });
+	}
+	if (links.length > MAX_ROW_LINKS) warnings.push(labels.tooManyLinks(rowName, links.length - MAX_ROW_LINKS, MAX_ROW_LINKS));
+	return { links: links.slice(0, MAX_ROW_LINKS), warnings };
+}
+
 /** One row per item: plain-text cells (status cells hold the light, link cells the URL). */
 export function buildRow(item: Json, index: number, columns: readonly Column[], options: ReportOptions, labels: Labels): Row {
 	const statusColumn = columns.find((c) => c.kind === 'status');
 	const light = statusColumn ? statusLight(firstPresent(item, statusColumn.paths), item) : lightOf(item);
-	return { light, index, url: rowUrl(item, columns), cells: columns.map((column) => cellFor(item, column, options, labels)) };
+	const cells = columns.map((column) => cellFor(item, column, options, labels));
+	const nameAt = columns.findIndex((c) => c.kind !== 'status' && c.kind !== 'link');
+	const { links, warnings } = rowLinks(item, options.linksField ?? 'links', nameAt >= 0 ? cells[nameAt] : `#${index + 1}`, labels);
+	return { light, index, url: rowUrl(item, columns), cells, links, warnings };
 }
 
 /** Rows worst first (red, yellow, grey, green); equal lights keep their input order. */

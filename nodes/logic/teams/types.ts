@@ -75,6 +75,17 @@ export interface ReportOptions {
 	whenEmpty: EmptyMode;
 	/** the instant the report is made (defaults to now); ISO string or Date */
 	now?: string | Date;
+	/**
+	 * Field of each item holding its buttons, `[{title, url}]` (e.g. the Action Links node's
+	 * `links`); a link that is not http(s) is left out with a warning in the card footer.
+	 */
+	linksField?: string;
+}
+
+/** A button of a row: Action.OpenUrl in an Adaptive Card, OpenUri / a link in a MessageCard. */
+export interface RowLink {
+	title: string;
+	url: string;
 }
 
 /** One line of the table, ready for any renderer: plain text cells, not yet escaped. */
@@ -85,6 +96,10 @@ export interface Row {
 	url: string | null;
 	/** position in the input, for pairedItem */
 	index: number;
+	/** the row's buttons (http/https only, at most MAX_ROW_LINKS) */
+	links: RowLink[];
+	/** links of this row that were left out, and the item's own linkWarnings */
+	warnings: string[];
 }
 
 /** Everything a renderer needs that is the same in every part. */
@@ -122,4 +137,6 @@ export interface TeamsMessage extends TeamsItem {
 	itemIndexes: number[];
 	/** rows left out of the report (shown as "and N more") */
 	omitted: number;
+	/** the warnings shown in this message's footer (links left out) */
+	warnings: string[];
 }

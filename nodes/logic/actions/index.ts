@@ -1,0 +1,5 @@
+export * from './sign';
+export * from './links';
+export * from './form';
+export * from './page';
+export * from './resolution';
