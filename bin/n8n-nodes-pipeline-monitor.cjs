@@ -17,6 +17,7 @@ const PACKAGE_NAME = 'n8n-nodes-pipeline-monitor';
 const WORKFLOWS_DIR = path.join(__dirname, '..', 'workflows');
 const ERROR_COLLECTOR_NAME = 'Pipeline Monitor: n8n error collector';
 const STATUS_PAGE_NAME = 'Pipeline Monitor: status page';
+const ACTIONS_NAME = 'Pipeline Monitor: failure actions';
 const CALLBACK_HEADER = 'X-Pipeline-Monitor-Token';
 /** where the setup keeps one salted scrypt fingerprint per credential it wrote (no secret) */
 const RECORD_KEY = 'pipelineMonitorSetup';
@@ -48,6 +49,7 @@ const VALUES = [
 	['PM_CALLBACK_TOKEN', 'callback-token', `token Airflow sends in ${CALLBACK_HEADER}`, true],
 	['PM_STATUS_USER', 'status-user', 'status page basic-auth user', false],
 	['PM_STATUS_PASSWORD', 'status-password', 'status page basic-auth password', true],
+	['PM_ACTION_KEY', 'action-key', 'key that signs the Acknowledge/Retry/Mute links on cards (default: a random one made at creation)', true],
 ];
 
 function usage() {
@@ -259,6 +261,17 @@ const CREDENTIALS = {
 	},
 };
 
+CREDENTIALS['Pipeline Monitor action key'] = {
+	type: 'pipelineMonitorActionKeyApi',
+	inputs: ['PM_ACTION_KEY'],
+	build(v) {
+		// only n8n uses the key (it signs and checks the links), so a random one is made when none is given
+		const key = v.PM_ACTION_KEY ?? crypto.randomBytes(36).toString('base64url');
+		if (key.length < 32) return { invalid: 'PM_ACTION_KEY must be at least 32 characters (e.g. openssl rand -base64 48)' };
+		return { data: { key } };
+	},
+};
+
 const flagOf = (name) => VALUES.find(([n]) => n === name)[1];
 
 // ---------------------------------------------------------------------------------------------
@@ -289,14 +302,14 @@ function loadWorkflowFiles(dir) {
 
 const shouldPublish = (wf) => wf.nodes.some((n) => TRIGGERS.has(n.type) && !n.disabled);
 
-function statusPageUrl(files, publicUrl) {
-	const page = files.find(({ wf }) => wf.name === STATUS_PAGE_NAME)?.wf;
+function statusPageUrl(files, publicUrl, name = STATUS_PAGE_NAME) {
+	const page = files.find(({ wf }) => wf.name === name)?.wf;
 	const hook = page?.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
 	return hook ? `${publicUrl}/webhook/${String(hook.parameters.path).replace(/^\//, '')}` : '';
 }
 
 /** The workflow as it should be in n8n: credentials bound by name, links and error workflow set. */
-function desiredWorkflow(wf, { credentialIds, collectorId, reportUrl, existing, record }) {
+function desiredWorkflow(wf, { credentialIds, collectorId, reportUrl, actionUrl, existing, record }) {
 	const existingNodes = new Map((existing?.nodes ?? []).map((n) => [n.name, n]));
 	const nodes = wf.nodes.map((source) => {
 		const node = structuredClone(source);
@@ -311,6 +324,7 @@ function desiredWorkflow(wf, { credentialIds, collectorId, reportUrl, existing, 
 			const kept = new Map((old?.type === node.type ? (old.parameters?.assignments?.assignments ?? []) : []).map((a) => [a.name, a]));
 			for (const a of node.parameters?.assignments?.assignments ?? []) {
 				if (a.name === 'reportUrl' && reportUrl) a.value = reportUrl;
+				else if (a.name === 'actionUrl' && actionUrl) a.value = actionUrl;
 				else if (kept.has(a.name) && kept.get(a.name).type === a.type) a.value = kept.get(a.name).value;
 			}
 		}
@@ -511,8 +525,9 @@ async function plan(inputs, log) {
 
 	const publicUrl = inputs.publicUrl ?? inputs.n8nUrl;
 	const reportUrl = statusPageUrl(files, publicUrl);
+	const actionUrl = statusPageUrl(files, publicUrl, ACTIONS_NAME);
 	log(`n8n ${inputs.n8nUrl}: public API answers; ${existingCreds.length} credentials, ${existingWfs.length} workflows there`);
-	return { api, credentialSteps, workflowSteps, reportUrl, collector };
+	return { api, credentialSteps, workflowSteps, reportUrl, actionUrl, collector };
 }
 
 /** What n8n's JSON schema of a credential type refuses in the data we would send, or null. */
@@ -538,7 +553,7 @@ function isPublished(w) {
 
 async function run(inputs, log) {
 	const p = await plan(inputs, log);
-	const { api, credentialSteps, workflowSteps, reportUrl } = p;
+	const { api, credentialSteps, workflowSteps, reportUrl, actionUrl } = p;
 	const dry = inputs.dryRun;
 	let changes = 0;
 	const say = (text) => log(`${dry ? '[dry-run] would ' : ''}${text}`);
@@ -572,7 +587,7 @@ async function run(inputs, log) {
 	const toPublish = [];
 	for (const step of workflowSteps) {
 		const isCollector = step.wf.name === ERROR_COLLECTOR_NAME;
-		const wanted = desiredWorkflow(step.wf, { credentialIds, collectorId, reportUrl, existing: step.existing, record: isCollector ? { credentials: record } : undefined });
+		const wanted = desiredWorkflow(step.wf, { credentialIds, collectorId, reportUrl, actionUrl, existing: step.existing, record: isCollector ? { credentials: record } : undefined });
 		let current = step.existing;
 		if (!current) {
 			changes++;

@@ -120,14 +120,19 @@ const secrets = {
 	callbackToken: env.PM_CALLBACK_TOKEN ?? 'demo-callback-token',
 	statusUser: env.PM_STATUS_USER ?? 'demo',
 	statusPassword: env.PM_STATUS_PASSWORD ?? 'demo-password',
+	// signs the Acknowledge / Retry / Mute links on the demo's cards (fixed, so a restart keeps them valid)
+	actionKey: env.PM_ACTION_KEY ?? 'demo-action-key-not-secret-0123456789',
 };
+// n8n's usual port when it is free
+const n8nPort = Number(env.PM_N8N_PORT ?? ((await isPortFree(5678)) ? 5678 : await freePort()));
 say(`starting Postgres and n8n (state in ${demoDir})`);
 const stack = await startStack({
 	dir: demoDir,
 	pgDir: env.PM_POSTGRES_URL ? undefined : pgDir,
 	postgresUrl: env.PM_POSTGRES_URL,
-	// n8n's usual port when it is free
-	n8nPort: Number(env.PM_N8N_PORT ?? ((await isPortFree(5678)) ? 5678 : await freePort())),
+	n8nPort,
+	// the failure cards' action buttons open the failure-actions workflow of this n8n
+	settings: { 'airflow-failure-collector': { actionUrl: `http://localhost:${n8nPort}/webhook/pipeline-monitor/action` } },
 	airflow,
 	teams,
 	openai,

@@ -18,6 +18,7 @@ const TYPE_LABELS = {
 	pipelineMonitorOpenAiApi: 'Pipeline Monitor OpenAI-compatible API',
 	httpHeaderAuth: 'Header Auth',
 	httpBasicAuth: 'Basic Auth',
+	pipelineMonitorActionKeyApi: 'Pipeline Monitor Action Key',
 };
 const TRIGGERS = ['n8n-nodes-base.webhook', 'n8n-nodes-base.errorTrigger', 'n8n-nodes-base.scheduleTrigger'];
 const CALLERS = {
@@ -69,6 +70,12 @@ function manualImportText(wf) {
 			reportUrl.value
 				? '**Settings** node: `reportUrl`, the status-page link on the cards, is derived from this n8n\'s webhook address (+ `/webhook/pipeline-monitor/status`); replace it when readers reach n8n at another address.'
 				: '**Settings** node: `reportUrl` is empty (cards without a status-page link); set it to your n8n address + `/webhook/pipeline-monitor/status` for one.',
+		);
+	const actionUrl = settingsNode?.parameters?.assignments?.assignments?.find((a) => a.name === 'actionUrl');
+	if (actionUrl)
+		lines.push(
+			'',
+			'**Settings** node: `actionUrl` is empty (cards without Acknowledge / Retry / Mute buttons); set it to your n8n address + `/webhook/pipeline-monitor/action` (the *failure actions* workflow) for them.',
 		);
 	const runsByItself = wf.nodes.some((n) => TRIGGERS.includes(n.type) && !n.disabled);
 	lines.push('', runsByItself ? 'Then **Publish** the workflow.' : 'Do not publish it: run it by hand (*Execute workflow*).');

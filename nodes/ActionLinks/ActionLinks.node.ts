@@ -2,6 +2,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { cardLinks } from '../logic/actions/links';
 import { checkForm } from '../logic/actions/form';
+import { previousFixLine } from '../logic/actions/resolution';
 import { confirmPage, refusalPage, resultPage } from '../logic/actions/page';
 import type { ActionResult, CheckedRequest, EventInfo } from '../logic/actions/page';
 import { ACTIONS, checkKey, checkLink, expiryOf, isActionName } from '../logic/actions/sign';
@@ -61,6 +62,8 @@ function addLinks(ctx: IExecuteFunctions, item: INodeExecutionData, i: number, k
 		expiresAt: expiryOf(now, ctx.getNodeParameter('expiresInHours', i, 24)),
 	});
 	const json: IDataObject = { ...item.json, [field]: links as unknown as IDataObject[] };
+	const previous = objectParameter(ctx, 'previousFix', i);
+	json.lastFix = previousFixLine(previous ? { at: previous.at, by: previous.by, note: previous.note } : null, language, checkZone(ctx.getNodeParameter('timezone', i, 'Asia/Seoul') as string));
 	const before = Array.isArray(item.json.linkWarnings) ? (item.json.linkWarnings as unknown[]).filter((w): w is string => typeof w === 'string') : [];
 	if (warnings.length) json.linkWarnings = [...before, ...warnings];
 	return json;
@@ -165,6 +168,7 @@ export class ActionLinks implements INodeType {
 			{ displayName: 'Default Runbook URL', name: 'defaultRunbookUrl', type: 'string', default: '', description: "Used when the pipeline has no runbook (or a malformed one), e.g. the failure category's", displayOptions: show(['addLinks']) },
 			{ displayName: 'Log URL', name: 'logUrl', type: 'string', default: '', displayOptions: show(['addLinks']) },
 			{ displayName: 'Status Page URL', name: 'statusUrl', type: 'string', default: '', displayOptions: show(['addLinks']) },
+			{ displayName: 'Previous Fix', name: 'previousFix', type: 'json', default: '', description: 'The last acknowledged failure with the same fingerprint, {at, by, note}: written as the line "2026-11-12, resolved by Kim: …" into the field lastFix', displayOptions: show(['addLinks']) },
 			{ displayName: 'Output Field', name: 'outputField', type: 'string', default: 'links', description: 'Field that receives the list of {kind, title, url} (Teams Table draws it as buttons)', displayOptions: show(['addLinks']) },
 			// ---- checkLink
 			{
@@ -193,7 +197,7 @@ export class ActionLinks implements INodeType {
 				default: 'confirm',
 				displayOptions: show(['renderPage']),
 			},
-			{ displayName: 'Time Zone', name: 'timezone', type: 'string', default: 'Asia/Seoul', displayOptions: show(['renderPage']) },
+			{ displayName: 'Time Zone', name: 'timezone', type: 'string', default: 'Asia/Seoul', description: 'IANA zone of the dates shown', displayOptions: show(['addLinks', 'renderPage']) },
 			{ displayName: 'Check Result', name: 'checkResult', type: 'json', default: '={{ $json }}', description: 'The Check Link output', displayOptions: show(['renderPage']) },
 			{ displayName: 'Event', name: 'event', type: 'json', default: '', description: 'The failure: pipeline, taskId, runId, receivedAt, summary, acknowledgedAt, acknowledgedBy, resolutionNote, previousFix', displayOptions: show(['renderPage']) },
 			{ displayName: 'Result', name: 'result', type: 'json', default: '', description: 'What the action did: outcome (done, failed, replay), detail, mutedUntil, cleared', displayOptions: { show: { operation: ['renderPage'], page: ['result'] } } },

@@ -29,6 +29,7 @@ export const CREDENTIAL_IDS = {
 	openai: 'pmOpenAiApi00001',
 	callbackAuth: 'pmCallbackAuth01',
 	statusPageAuth: 'pmStatusPageAuth',
+	actionKey: 'pmActionKey00001',
 };
 
 /** Workflow files in workflows/ (base names), in import order. */
@@ -100,6 +101,7 @@ function credentialRecords({ db, airflow, teams, openai, secrets }) {
 		}),
 		rec('callbackAuth', 'httpHeaderAuth', 'Pipeline Monitor callback token', { name: CALLBACK_HEADER, value: secrets.callbackToken }),
 		rec('statusPageAuth', 'httpBasicAuth', 'Pipeline Monitor status page', { user: secrets.statusUser, password: secrets.statusPassword }),
+		rec('actionKey', 'pipelineMonitorActionKeyApi', 'Pipeline Monitor action key', { key: secrets.actionKey }),
 	];
 }
 
@@ -213,6 +215,7 @@ export async function startStack(options) {
 			callbackToken: options.secrets?.callbackToken ?? crypto.randomBytes(18).toString('base64url'),
 			statusUser: options.secrets?.statusUser ?? 'monitor',
 			statusPassword: options.secrets?.statusPassword ?? crypto.randomBytes(12).toString('base64url'),
+			actionKey: options.secrets?.actionKey ?? crypto.randomBytes(36).toString('base64url'),
 		};
 
 		const userFolder = path.join(dir, 'n8n');

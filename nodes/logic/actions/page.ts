@@ -9,6 +9,8 @@ import { DateTime } from 'luxon';
 import { escapeHtml } from '../statusPage/escape';
 import type { Language } from '../teams/types';
 import { MAX_ACTOR_CHARS, MAX_NOTE_CHARS, MUTE_HOURS } from './form';
+import { previousFixLine } from './resolution';
+import type { PreviousFix } from './resolution';
 import type { ActionName, LinkFields, Refusal } from './sign';
 
 /** What the Check Link operation said about a request (the item it outputs). */
@@ -38,7 +40,8 @@ export interface EventInfo {
 	acknowledgedBy?: unknown;
 	resolutionNote?: unknown;
 	mutedUntil?: unknown;
-	previousFix?: unknown;
+	/** the last acknowledged failure with the same fingerprint: {at, by, note} */
+	previous?: PreviousFix | null;
 }
 
 /** What the action did (the row the workflow stored). */
@@ -221,8 +224,8 @@ function details(words: Words, event: EventInfo | null | undefined, check: Check
 	return `<dl>${rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
 }
 
-function previousFix(words: Words, event: EventInfo | null | undefined): string {
-	const line = str(event?.previousFix);
+function previousFix(words: Words, event: EventInfo | null | undefined, language: Language, zone: string): string {
+	const line = previousFixLine(event?.previous, language, zone);
 	return line ? `<p class="fix"><strong>${escapeHtml(words.lastTime)}:</strong> ${escapeHtml(clip(line, 600))}</p>` : '';
 }
 
@@ -268,7 +271,7 @@ export function confirmPage(check: CheckedRequest, event: EventInfo | null | und
 		`<h1>${escapeHtml(words.title[action])}</h1>`,
 		`<p>${escapeHtml(words.explain[action])}</p>`,
 		details(words, event, check, zone),
-		previousFix(words, event),
+		previousFix(words, event, language, zone),
 		`<form method="post">${hidden(check.link)}${fields}<button type="submit">${escapeHtml(words.button[action])}</button></form>`,
 		`<p class="note">${escapeHtml(words.scanner)} ${escapeHtml(words.expires)}: ${escapeHtml(timeText(check.expiresAt, zone))}</p>`,
 	].join('');

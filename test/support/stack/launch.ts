@@ -22,7 +22,9 @@ export interface StackOptions {
 	seedSql?: string;
 	/** 'webhooks' (default): publish workflows with a webhook; 'triggers': schedules too */
 	publish?: 'webhooks' | 'triggers' | 'none';
-	secrets?: { callbackToken?: string; statusUser?: string; statusPassword?: string };
+	secrets?: { callbackToken?: string; statusUser?: string; statusPassword?: string; actionKey?: string };
+	/** n8n's port (default: a free one), e.g. to give workflows their own webhook URLs in settings */
+	n8nPort?: number;
 	extraEnv?: Record<string, string>;
 }
 
@@ -35,7 +37,7 @@ export interface RunResult {
 export interface Stack {
 	n8nUrl: string;
 	monitorDbUrl: string;
-	secrets: { callbackToken: string; statusUser: string; statusPassword: string };
+	secrets: { callbackToken: string; statusUser: string; statusPassword: string; actionKey: string };
 	callbackHeader: string;
 	workflowIds: Record<string, string>;
 	published: string[];

@@ -215,17 +215,24 @@ describe('setup writes in order, with the public URL for links', () => {
 			expect(r.err).toBe('');
 			expect(r.code).toBe(0);
 			const calls = bodies.map((b) => b.call);
-			expect(calls.slice(0, 6)).toEqual(Array(6).fill('POST /api/v1/credentials'));
+			expect(calls.slice(0, 7)).toEqual(Array(7).fill('POST /api/v1/credentials'));
 			const workflows = bodies.filter((b) => b.call === 'POST /api/v1/workflows');
 			expect(workflows[0].body.name).toBe('Pipeline Monitor: n8n error collector');
-			const collectorId = 'id7';
+			const collectorId = 'id8';
 			for (const w of workflows.slice(1)) {
 				const settings = w.body.settings as Record<string, unknown>;
 				if (w.body.name !== 'Pipeline Monitor: set up database') expect({ name: w.body.name, errorWorkflow: settings.errorWorkflow }).toEqual({ name: w.body.name, errorWorkflow: collectorId });
 				const node = (w.body.nodes as Array<{ name: string; parameters: { assignments?: { assignments: Array<{ name: string; value: string }> } } }>).find((x) => x.name === 'Settings');
 				const link = node?.parameters.assignments?.assignments.find((a) => a.name === 'reportUrl');
 				if (link) expect(link.value).toBe('https://monitor.example.com/n8n/webhook/pipeline-monitor/status');
+				const actionLink = node?.parameters.assignments?.assignments.find((a) => a.name === 'actionUrl');
+				if (actionLink) expect(actionLink.value).toBe('https://monitor.example.com/n8n/webhook/pipeline-monitor/action');
 			}
+			expect(JSON.stringify(workflows.find((w) => w.body.name === 'Pipeline Monitor: Airflow failure collector')!.body)).toContain('/webhook/pipeline-monitor/action');
+			// the action key was made at random (none given) and never printed
+			const keyBody = bodies.find((b) => b.call === 'POST /api/v1/credentials' && b.body.type === 'pipelineMonitorActionKeyApi')!.body as { data: { key: string } };
+			expect(keyBody.data.key.length).toBeGreaterThanOrEqual(32);
+			expect(r.out).not.toContain(keyBody.data.key);
 			const activations = calls.filter((c) => c.startsWith('POST activate'));
 			expect(activations[0]).toBe('POST activate Pipeline Monitor: n8n error collector');
 			expect(activations).not.toContain('POST activate Pipeline Monitor: set up database');

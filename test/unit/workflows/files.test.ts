@@ -36,6 +36,7 @@ const CREDENTIALS: Record<string, [string, string]> = {
 	pmOpenAiApi00001: ['pipelineMonitorOpenAiApi', 'OpenAI'],
 	pmCallbackAuth01: ['httpHeaderAuth', 'Pipeline Monitor callback token'],
 	pmStatusPageAuth: ['httpBasicAuth', 'Pipeline Monitor status page'],
+	pmActionKey00001: ['pipelineMonitorActionKeyApi', 'Pipeline Monitor action key'],
 };
 
 /** node type names this package registers, from each node's codex file (`"node": "<pkg>.<name>"`) */
