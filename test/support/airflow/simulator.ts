@@ -80,6 +80,8 @@ export interface RequestRecord {
 	method: string;
 	path: string;
 	status: number;
+	/** the parsed JSON body of a write (POST, PATCH), for checks of what a client asked */
+	body?: Record<string, unknown>;
 }
 
 export interface Simulator {
@@ -732,6 +734,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 					badJson = true;
 				}
 			}
+			if (method !== 'GET' && !badJson && raw) record.body = body;
 			const fault = takeFault(method, path);
 			const delay = (options.latencyMs ?? 0) + (fault?.kind === 'latency' ? (fault.ms ?? 1000) : 0);
 			const respond = (): void => {
