@@ -9,13 +9,14 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 export class PipelineMonitorActionKeyApi implements ICredentialType {
 	name = 'pipelineMonitorActionKeyApi';
 
-	displayName = 'Pipeline Monitor Action Key';
+	displayName = 'Pipeline Monitor Action Key API';
 
 	icon: Icon = { light: 'file:actionKey.svg', dark: 'file:actionKey.dark.svg' };
 
 	documentationUrl = 'https://github.com/pipeline-monitor/n8n-nodes-pipeline-monitor/blob/main/docs/Actions.md#the-key';
 
 	properties: INodeProperties[] = [
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password -- the signing key is the secret that makes the links unforgeable
 		{
 			displayName: 'Signing Key',
 			name: 'key',

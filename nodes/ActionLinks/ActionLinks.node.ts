@@ -1,5 +1,5 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, IDataObject, IExecuteFunctions, INodeCredentialTestResult, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { cardLinks } from '../logic/actions/links';
 import { checkForm } from '../logic/actions/form';
 import { previousFixLine } from '../logic/actions/resolution';
@@ -23,7 +23,7 @@ function objectParameter(ctx: IExecuteFunctions, name: string, i: number): Recor
 		try {
 			value = JSON.parse(value);
 		} catch {
-			throw new InputError(name, value, 'is not JSON', 'Use an expression that returns an object, e.g. {{ $json }}.');
+			throw new NodeOperationError(ctx.getNode(), `Parameter "${name}" is not JSON`, { itemIndex: i, description: 'Use an expression that returns an object, e.g. {{ $json }}.' });
 		}
 	}
 	return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
@@ -40,7 +40,7 @@ async function signingKey(ctx: IExecuteFunctions): Promise<string> {
 		return checkKey(credentials.key);
 	} catch (error) {
 		if (error instanceof InputError) throw new NodeOperationError(ctx.getNode(), `Pipeline Monitor Action Key credential: ${error.message}`, { description: error.hint });
-		throw error;
+		throw new NodeOperationError(ctx.getNode(), 'The Pipeline Monitor Action Key credential could not be read');
 	}
 }
 
@@ -101,7 +101,7 @@ function renderPage(ctx: IExecuteFunctions, i: number): IDataObject {
 	const zone = checkZone(ctx.getNodeParameter('timezone', i, 'Asia/Seoul') as string);
 	const check = objectParameter(ctx, 'checkResult', i);
 	if (!check || typeof check.ok !== 'boolean' || typeof check.status !== 'number') {
-		throw new InputError('checkResult', check, 'is not the output of a Check Link node', 'Map the Check Link item, e.g. {{ $("Check Link").first().json }}.');
+		throw new NodeOperationError(ctx.getNode(), 'Parameter "Check Result" is not the output of a Check Link node', { itemIndex: i, description: 'Map the Check Link item, e.g. {{ $("Check Link").first().json }}.' });
 	}
 	const event = objectParameter(ctx, 'event', i) as EventInfo | null;
 	if (page === 'confirm' || !check.ok) {
@@ -125,7 +125,7 @@ export class ActionLinks implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'pipelineMonitorActionKeyApi', required: true, displayOptions: { show: { operation: ['addLinks', 'checkLink'] } } }],
+		credentials: [{ name: 'pipelineMonitorActionKeyApi', required: true, testedBy: 'actionKeyTest', displayOptions: { show: { operation: ['addLinks', 'checkLink'] } } }],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -152,7 +152,7 @@ export class ActionLinks implements INodeType {
 			},
 			// ---- addLinks
 			{ displayName: 'Action Endpoint URL', name: 'actionUrl', type: 'string', default: '', placeholder: 'https://n8n.example.com/webhook/pipeline-monitor/action', description: 'Production URL of the failure-actions webhook; empty: no Acknowledge / Retry / Mute buttons', displayOptions: show(['addLinks']) },
-			{ displayName: 'Event ID', name: 'eventId', type: 'string', default: '', placeholder: '={{ $json.eventId }}', description: 'ID of the stored failure (pipeline_monitor.events.id)', displayOptions: show(['addLinks']) },
+			{ displayName: 'Event ID', name: 'eventId', type: 'string', default: '', placeholder: '={{ $json.eventId }}', description: 'The number of the stored failure in pipeline_monitor.events', displayOptions: show(['addLinks']) },
 			{ displayName: 'Pipeline', name: 'pipeline', type: 'string', default: '', placeholder: '={{ $json.pipeline }}', displayOptions: show(['addLinks']) },
 			{
 				displayName: 'Actions',
@@ -169,7 +169,7 @@ export class ActionLinks implements INodeType {
 			{ displayName: 'Log URL', name: 'logUrl', type: 'string', default: '', displayOptions: show(['addLinks']) },
 			{ displayName: 'Status Page URL', name: 'statusUrl', type: 'string', default: '', displayOptions: show(['addLinks']) },
 			{ displayName: 'Previous Fix', name: 'previousFix', type: 'json', default: '', description: 'The last acknowledged failure with the same fingerprint, {at, by, note}: written as the line "2026-11-12, resolved by Kim: …" into the field lastFix', displayOptions: show(['addLinks']) },
-			{ displayName: 'Output Field', name: 'outputField', type: 'string', default: 'links', description: 'Field that receives the list of {kind, title, url} (Teams Table draws it as buttons)', displayOptions: show(['addLinks']) },
+			{ displayName: 'Output Field', name: 'outputField', type: 'string', default: 'links', description: 'Field that receives the list of buttons: kind, title and link (Teams Table draws them)', displayOptions: show(['addLinks']) },
 			// ---- checkLink
 			{
 				displayName: 'Mode',
@@ -202,6 +202,20 @@ export class ActionLinks implements INodeType {
 			{ displayName: 'Event', name: 'event', type: 'json', default: '', description: 'The failure: pipeline, taskId, runId, receivedAt, summary, acknowledgedAt, acknowledgedBy, resolutionNote, previousFix', displayOptions: show(['renderPage']) },
 			{ displayName: 'Result', name: 'result', type: 'json', default: '', description: 'What the action did: outcome (done, failed, replay), detail, mutedUntil, cleared', displayOptions: { show: { operation: ['renderPage'], page: ['result'] } } },
 		],
+	};
+
+	methods = {
+		credentialTest: {
+			/** Checks the key's length only: nothing to call, the key is n8n's own. */
+			async actionKeyTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				try {
+					checkKey(credential.data?.key);
+					return { status: 'OK', message: 'The key is long enough to sign action links.' };
+				} catch (error) {
+					return { status: 'Error', message: error instanceof InputError ? `${error.message}. ${error.hint}` : 'The key could not be checked' };
+				}
+			},
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

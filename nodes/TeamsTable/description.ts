@@ -124,7 +124,7 @@ export const properties: INodeProperties[] = [
 				default: 'links',
 				displayOptions: { show: { '/format': ['adaptiveCard', 'messageCard'] } },
 				description:
-					'Field of each item with its buttons, a list of {title, url} (the Action Links node makes it: Runbook, Log, Status page, Acknowledge, Retry, Mute). At most 6 per row; a link that is not http(s) is left out with a warning in the card footer and the output.',
+					'Field of each item with its buttons, a list of title and link pairs (the Action Links node makes it: Runbook, Log, Status page, Acknowledge, Retry, Mute). At most 6 per row; a URL that is not http(s) is left out with a warning in the card footer and the output.',
 			},
 			{ displayName: 'Max Cell Length', name: 'maxCellChars', type: 'number', default: 300, description: 'Longer cells are cut with an ellipsis' },
 			{ displayName: 'Max Message Size (Bytes)', name: 'maxBytes', type: 'number', default: 24576, description: 'UTF-8 bytes of the whole POST body; Teams rejects more than 28 KB (28672)' },
