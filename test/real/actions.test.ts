@@ -34,15 +34,24 @@ const MESSAGE_DAG = 'orders_daily_load';
 const EXCEPTION = 'psycopg2.errors.UndefinedTable: relation "staging.orders_tmp" does not exist';
 const RESOLUTION = 're-ran after the upstream export finished';
 
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
+function isFree(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
 		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
 	});
+}
+
+/**
+ * A free port for n8n, chosen before it starts (the collector's Settings need the action URL).
+ * Taken below the kernel's ephemeral range (32768+), so the ports other processes get from the
+ * OS while the stack starts never collide with it.
+ */
+async function freePort(): Promise<number> {
+	for (;;) {
+		const port = 20000 + Math.floor(Math.random() * 12000);
+		if (await isFree(port)) return port;
+	}
 }
 
 async function callback(body: Record<string, unknown>): Promise<string> {
@@ -139,7 +148,7 @@ beforeAll(async () => {
 	actionUrl = `http://localhost:${port}/webhook/pipeline-monitor/action`;
 	const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 	stack = await launchStack({
-		workflows: ['n8n-error-collector', 'airflow-failure-collector', 'failure-actions'],
+		workflows: ['n8n-error-collector', 'airflow-failure-collector', 'failure-actions', 'status-page'],
 		n8nPort: port,
 		airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
 		teams: { webhookUrl: teams.workflowsUrl },
@@ -347,5 +356,10 @@ describe('what fixed it last time', () => {
 		const secondPage = await get(button(buttonsOf(cards[1].body), 'Acknowledge'));
 		expect(secondPage.status).toBe(200);
 		expect(secondPage.text).toContain(`${day}, resolved by Choi Yuna: ${RESOLUTION}`);
+		// and the status page's entry of the second failure
+		const auth = 'Basic ' + Buffer.from(`${stack.secrets.statusUser}:${stack.secrets.statusPassword}`).toString('base64');
+		const status = await get(`${stack.webhook('pipeline-monitor/status')}?lang=en&tab=failure`, { authorization: auth });
+		expect(status.status).toBe(200);
+		expect(status.text).toContain(`Last time: ${day}, resolved by Choi Yuna: ${RESOLUTION}`);
 	});
 });

@@ -44,6 +44,7 @@ export interface PageLabels {
 	noEvents: string;
 	run: string;
 	log: string;
+	lastTime: string;
 	tryNo: (n: number) => string;
 	pageOf: (page: number, last: number, total: number) => string;
 	prev: string;
@@ -257,6 +258,7 @@ const EN: PageLabels = {
 	noEvents: 'No events of this kind in the selected range.',
 	run: 'Run',
 	log: 'Log',
+	lastTime: 'Last time',
 	tryNo: (n) => `try ${n}`,
 	pageOf: (page, last, total) => `Page ${page} of ${last} (${total} events)`,
 	prev: '‹ Previous',
@@ -319,6 +321,7 @@ const KO: PageLabels = {
 	noEvents: '선택한 기간에 해당하는 이벤트가 없습니다.',
 	run: '실행',
 	log: '로그',
+	lastTime: '지난번 조치',
 	tryNo: (n) => `${n}차 시도`,
 	pageOf: (page, last, total) => `${page} / ${last} 페이지 (총 ${total}건)`,
 	prev: '‹ 이전',

@@ -184,6 +184,7 @@ function toEvent(row: Row): EventView | null {
 		category: text(row.category),
 		url: text(row.url),
 		logUrl: text(row.logUrl),
+		previous: row.previousAt ? { at: instant(row.previousAt), by: text(row.previousBy), note: text(row.previousNote) } : null,
 	};
 }
 

@@ -3,6 +3,7 @@
  * external asset, every database value escaped, links only to http(s) URLs.
  */
 import { DateTime } from 'luxon';
+import { previousFixLine } from '../actions/resolution';
 import type { Cadence, Light } from '../shared/items';
 import { displayId, escapeHtml, externalLink, truncate } from './escape';
 import { labelsFor } from './i18n';
@@ -165,6 +166,12 @@ function pipelinesHtml(data: PageData, request: PageRequest, t: PageLabels): str
 	);
 }
 
+/** "Last time: 2026-11-12, resolved by …: note" under a failure whose fingerprint was handled before. */
+function lastFixHtml(e: EventView, request: PageRequest, t: PageLabels): string {
+	const line = previousFixLine(e.previous, request.lang, request.timezone);
+	return line ? `<div class="muted">${escapeHtml(t.lastTime)}: ${escapeHtml(truncate(line, MESSAGE_CHARS))}</div>` : '';
+}
+
 function eventRow(e: EventView, request: PageRequest, t: PageLabels): string {
 	const c = t.col;
 	const task = [e.taskId, e.tryNumber !== null ? t.tryNo(e.tryNumber) : null].filter(Boolean).join(' · ');
@@ -175,7 +182,7 @@ function eventRow(e: EventView, request: PageRequest, t: PageLabels): string {
 		cell(c.pipeline, `<span class="id" title="${escapeHtml(e.pipeline)}">${escapeHtml(displayId(e.pipeline))}</span>${e.source ? ` <span class="muted">(${escapeHtml(e.source)})</span>` : ''}`) +
 		cell(c.task, `<span class="id"${displayId(task) !== task ? ` title="${escapeHtml(task)}"` : ''}>${escapeHtml(displayId(task) || '–')}</span>`) +
 		cell(c.state, escapeHtml(e.state ? stateText(e.state, t) : '–'), 'inl') +
-		cell(c.message, escapeHtml(truncate(text, MESSAGE_CHARS)), 'msg') +
+		cell(c.message, escapeHtml(truncate(text, MESSAGE_CHARS)) + lastFixHtml(e, request, t), 'msg') +
 		`${cell(c.links, links || '–', 'nowrap inl')}</tr>`
 	);
 }

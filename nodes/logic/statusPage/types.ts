@@ -103,6 +103,8 @@ export interface EventView {
 	category: string | null;
 	url: string | null;
 	logUrl: string | null;
+	/** the last acknowledged failure with the same fingerprint: what fixed it last time */
+	previous?: { at: string | null; by: string | null; note: string | null } | null;
 }
 
 export interface TableTrend {

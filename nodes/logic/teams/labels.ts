@@ -17,6 +17,7 @@ export interface Labels {
 	no: string;
 	warning: string;
 	linkDropped: (row: string, title: string, url: string) => string;
+	linkNoTitle: (row: string, url: string) => string;
 	linksNotList: (row: string, field: string) => string;
 	tooManyLinks: (row: string, count: number, max: number) => string;
 }
@@ -69,6 +70,7 @@ const EN: Labels = {
 	no: 'no',
 	warning: 'Warning',
 	linkDropped: (row, title, url) => `${row}: button "${title}" left out, ${url} is not an http(s) URL`,
+	linkNoTitle: (row, url) => `${row}: the button for ${url} has no title and was left out`,
 	linksNotList: (row, field) => `${row}: "${field}" is not a list of {title, url}; no buttons`,
 	tooManyLinks: (row, count, max) => `${row}: ${count} button(s) left out (Teams shows at most ${max})`,
 };
@@ -121,6 +123,7 @@ const KO: Labels = {
 	no: '아니오',
 	warning: '경고',
 	linkDropped: (row, title, url) => `${row}: "${title}" 버튼을 뺐습니다. ${url}은(는) http(s) 주소가 아닙니다`,
+	linkNoTitle: (row, url) => `${row}: ${url} 버튼에 제목이 없어 뺐습니다`,
 	linksNotList: (row, field) => `${row}: "${field}"이(가) {title, url} 목록이 아니어서 버튼이 없습니다`,
 	tooManyLinks: (row, count, max) => `${row}: 버튼 ${count}개를 뺐습니다(Teams는 최대 ${max}개 표시)`,
 };

@@ -65,7 +65,8 @@ export function rowLinks(item: Json, field: string, rowName: string, labels: Lab
 		const link = entry && typeof entry === 'object' ? (entry as Json) : {};
 		const title = typeof link.title === 'string' ? clampText(toSingleLine(link.title.trim()), 40) : '';
 		const url = safeUrl(typeof link.url === 'string' ? link.url.trim() : undefined);
-		if (!title || !url) warnings.push(labels.linkDropped(rowName, title || '?', quoted(link.url)));
+		if (!url) warnings.push(labels.linkDropped(rowName, title || '?', quoted(link.url)));
+		else if (!title) warnings.push(labels.linkNoTitle(rowName, quoted(link.url)));
 		else links.push({ title, url });
 	}
 	if (links.length > MAX_ROW_LINKS) warnings.push(labels.tooManyLinks(rowName, links.length - MAX_ROW_LINKS, MAX_ROW_LINKS));
