@@ -327,3 +327,15 @@ if (noChromium) console.warn(`SKIPPED status page width checks: ${noChromium}`);
 		expect(visit.pageWidth).toBeGreaterThan(visit.viewportWidth);
 	}, 60_000);
 });
+
+describe('what fixed it last time (issue 14)', () => {
+	it('shows the previous acknowledged failure of the fingerprint under a failure, escaped, in the page language and zone', () => {
+		const events = [{ ...rows.events![0], previousAt: '2026-11-11T16:30:00Z', previousBy: '<b>Kim</b>', previousNote: 're-ran after the upstream export <script>x</script>' }];
+		const en = renderStatusPage(toPageData({ ...rows, events }, request({ lang: 'en' })), request({ lang: 'en' })).html;
+		expect(en).toContain('Last time: 2026-11-12, resolved by &lt;b&gt;Kim&lt;/b&gt;: re-ran after the upstream export &lt;script&gt;x&lt;/script&gt;');
+		const ko = renderStatusPage(toPageData({ ...rows, events }, request({ lang: 'ko', tz: 'UTC' })), request({ lang: 'ko', tz: 'UTC' })).html;
+		expect(ko).toContain('지난번 조치: 2026-11-11, &lt;b&gt;Kim&lt;/b&gt; 처리:');
+		const none = renderStatusPage(toPageData(rows, request({ lang: 'en' })), request({ lang: 'en' })).html;
+		expect(none).not.toContain('Last time:');
+	});
+});
