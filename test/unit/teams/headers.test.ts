@@ -43,7 +43,7 @@ function workflowColumns(): Array<{ workflow: string; columns: ColumnRequest[] }
 /** An item holding every field a column may read. */
 const FULL_ITEM = {
 	light: 'red', pipeline: 'etl', taskId: 't', tryNumber: 2, summary: 's', suggestedAction: 'a', url: 'https://x.test/log', receivedAt: NOW, minutes: 5,
-	state: 'failed', severity: 'high', startedAt: NOW, durationSec: 60, reasons: [{ code: 'x', light: 'red', text: 'r' }], table: 'tb', rows: 3, delta: 1, expectedLow: 1, expectedHigh: 2, trend: [1, 2], reason: 'r', category: 'c', runId: 'r1', logUrl: 'https://x.test/l', measuredAt: NOW, endedAt: NOW,
+	state: 'failed', severity: 'high', startedAt: NOW, durationSec: 60, reasons: [{ code: 'x', light: 'red', text: 'r' }], table: 'tb', rows: 3, delta: 1, expectedLow: 1, expectedHigh: 2, trend: [1, 2], reason: 'r', category: 'c', runId: 'r1', logUrl: 'https://x.test/l', measuredAt: NOW, endedAt: NOW, lastFix: 'f',
 };
 
 describe('Teams column headers in the card language', () => {
@@ -95,7 +95,7 @@ describe('Teams column headers in the card language', () => {
 	it('the Korean failure card as posted carries Korean headers', () => {
 		const collector = workflowColumns().find((w) => w.workflow === 'airflow-failure-collector.json')!;
 		const [message] = buildMessages([FULL_ITEM], { now: NOW, language: 'ko', columns: collector.columns, title: 'Airflow 작업 실패' });
-		for (const word of ['"Task"', '"Try"', '"Summary"', '"Suggested action"', '"Log"', '"light"']) expect(message.body).not.toContain(word);
-		for (const word of ['상태', '태스크', '시도', '요약', '권장 조치', '로그']) expect(message.body).toContain(word);
+		for (const word of ['"Task"', '"Try"', '"Summary"', '"Suggested action"', '"Log"', '"Last time"', '"light"']) expect(message.body).not.toContain(word);
+		for (const word of ['상태', '태스크', '시도', '요약', '권장 조치', '지난번 조치']) expect(message.body).toContain(word);
 	});
 });
