@@ -61,7 +61,10 @@ export class Airflow implements INodeType {
 				{ name: 'Get Latest per DAG', value: 'latest', description: 'The newest run of each DAG in the window', action: 'Get the latest run of each DAG' },
 				{ name: 'Get Many', value: 'list', description: 'Runs of all or chosen DAGs in a time window', action: 'Get many DAG runs' },
 			], 'list'),
-			op('taskInstance', [{ name: 'Get Many', value: 'list', description: 'Task instances of a run or of runs in a window', action: 'Get many task instances' }], 'list'),
+			op('taskInstance', [
+				{ name: 'Get Failures as Events', value: 'failures', description: 'Failed task instances as failure events with the callback\'s event key: a sweep for failures that never called back, or a run-level failure expanded into its failed tasks', action: 'Get failures as events' },
+				{ name: 'Get Many', value: 'list', description: 'Task instances of a run or of runs in a window', action: 'Get many task instances' },
+			], 'list'),
 			op('taskLog', [{ name: 'Get', value: 'get', description: 'The log of one task try as text', action: 'Get a task log' }], 'get'),
 			op('health', [{ name: 'Get', value: 'get', description: 'Scheduler, metadatabase, triggerer and DAG processor health', action: 'Get health' }], 'get'),
 			op('action', [

@@ -19,7 +19,7 @@ export const operations: Record<string, Record<string, Operation>> = {
 };
 
 /** Operations that read state once per execution, whatever the number of input items. */
-const ONCE_PER_EXECUTION = new Set(['dagRun:changed']);
+const ONCE_PER_EXECUTION = new Set(['dagRun:changed', 'taskInstance:failures:sweep']);
 
 export async function route(ctx: IExecuteFunctions, client: AirflowClient): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
@@ -28,7 +28,7 @@ export async function route(ctx: IExecuteFunctions, client: AirflowClient): Prom
 	for (let i = 0; i < count; i++) {
 		const resource = ctx.getNodeParameter('resource', i) as string;
 		const operation = ctx.getNodeParameter('operation', i) as string;
-		if (i > 0 && ONCE_PER_EXECUTION.has(`${resource}:${operation}`)) break;
+		if (i > 0 && (ONCE_PER_EXECUTION.has(`${resource}:${operation}`) || ONCE_PER_EXECUTION.has(`${resource}:${operation}:${String(ctx.getNodeParameter('mode', i, ''))}`))) break;
 		const op = operations[resource]?.[operation];
 		try {
 			if (!op) throw new Error(`Unknown operation ${resource}:${operation}`);

@@ -11,7 +11,7 @@
 import { InputError } from '../shared/errors';
 import { parseInstant } from '../shared/time';
 import { cleanJson, jsonBytes, optionalHttpUrl, optionalLongText, optionalText, requireText } from './clean';
-import { eventKeyOf } from './eventKey';
+import { eventKeyOf, taskKey } from './eventKey';
 import { problemOf } from './problem';
 import type { EventKind, EventResult, PipelineEvent } from './types';
 
@@ -137,11 +137,6 @@ function durationOf(startedAt: string | null, endedAt: string | null): number | 
 	return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) / 1000 : null;
 }
 
-/** The task part of the event key: mapped task instances of one try are different events. */
-function taskKey(taskId: string | null, mapIndex: number | null): string | null {
-	if (taskId === null) return null;
-	return mapIndex === null ? taskId : `${taskId}[${mapIndex}]`;
-}
 
 /** Checks one callback body; throws an InputError naming the first bad field. */
 export function eventFromAirflowCallback(body: unknown, options: AirflowCallbackOptions = {}): PipelineEvent {
@@ -149,7 +144,12 @@ export function eventFromAirflowCallback(body: unknown, options: AirflowCallback
 	const b = requireObjectBody(body, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 	const pipeline = airflowId(b.dag_id, 'dag_id', 'context["dag"].dag_id');
 	const runId = requireText(b.run_id, 'run_id', AIRFLOW_ID_MAX, 'Send context["run_id"] (dag_run.run_id), e.g. "scheduled__2026-11-22T00:00:00+00:00".');
-	const runLevel = levelOf(b.level) === 'dag';
+	const level = levelOf(b.level);
+	const runLevel = level === 'dag';
+	if (level === 'task' && b.level !== undefined && (b.task_id === undefined || b.task_id === null || b.task_id === '')) {
+		// a task callback without its task cannot be keyed like the sweeper keys the same failure
+		throw new InputError('task_id', b.task_id, 'is missing in a task-level callback (level "task")', 'Send task_instance.task_id (workflows/airflow_callback.py does), or level "dag" from a DAG-level on_failure_callback: the collector then looks up the run\'s failed tasks itself.');
+	}
 	// a DAG-level callback's task fields (if any) belong to an arbitrary task of the run: not the failure
 	const taskId = runLevel || b.task_id === undefined || b.task_id === null || b.task_id === '' ? null : airflowId(b.task_id, 'task_id', 'task_instance.task_id');
 	const tryNumber = runLevel ? null : tryNumberOf(b.try_number);

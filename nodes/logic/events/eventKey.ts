@@ -22,3 +22,9 @@ function keyPart(value: string | number | null | undefined): string {
 export function eventKeyOf(parts: EventKeyParts): string {
 	return [parts.source, parts.pipeline, parts.runId, parts.taskId, parts.tryNumber].map(keyPart).join('|');
 }
+
+/** The task part of the event key: mapped task instances of one try are different events. */
+export function taskKey(taskId: string | null | undefined, mapIndex: number | null | undefined): string | null {
+	if (taskId === null || taskId === undefined || taskId === '') return null;
+	return mapIndex === null || mapIndex === undefined || mapIndex < 0 ? taskId : `${taskId}[${mapIndex}]`;
+}

@@ -6,7 +6,7 @@
 import { prng } from '../prng';
 
 export type RunState = 'queued' | 'running' | 'success' | 'failed';
-export type TaskState = 'success' | 'failed' | 'running' | 'queued' | 'upstream_failed' | 'scheduled' | null;
+export type TaskState = 'success' | 'failed' | 'running' | 'queued' | 'upstream_failed' | 'scheduled' | 'skipped' | null;
 
 export interface SimDag {
 	dagId: string;
@@ -40,6 +40,10 @@ export interface SimRun {
 	failedTask: number;
 	/** bumped when the run is cleared; adds one try to cleared tasks */
 	clears: number;
+	/** task index → what happened to it outside the generated story (killed, marked failed by hand) */
+	taskOverrides?: Record<number, { state: TaskState; tryNumber?: number; endDate?: number | null }>;
+	/** the run ended with unfinished tasks (dagrun_timeout, marked failed by hand): they become this state */
+	unfinishedAs?: TaskState;
 }
 
 export interface SimTask {
@@ -208,6 +212,34 @@ export class World {
 		return changed;
 	}
 
+	/**
+	 * A task of a running run dies without a callback (SIGKILL, OOM, heartbeat timeout, or marked
+	 * failed by hand): its instance is failed at `at`, the run goes on.
+	 */
+	killTask(run: SimRun, index: number, at = Date.now()): SimTask {
+		run.taskOverrides = { ...(run.taskOverrides ?? {}), [index]: { state: 'failed', tryNumber: 1, endDate: at } };
+		return this.tasks(run)[index];
+	}
+
+	/** The run fails without any failed task (dagrun_timeout): unfinished tasks are skipped. */
+	timeOutRun(run: SimRun, at = Date.now()): void {
+		run.state = 'failed';
+		run.failedTask = Number.MAX_SAFE_INTEGER;
+		run.unfinishedAs = 'skipped';
+		run.startDate = run.startDate ?? at - 60_000;
+		run.endDate = at;
+		run.updatedAt = at;
+	}
+
+	/** A running run fails because of task `index` (which failed on its first try) at `at`. */
+	failRun(run: SimRun, index: number, at = Date.now()): void {
+		run.state = 'failed';
+		run.failedTask = index;
+		run.startDate = run.startDate ?? at - 60_000;
+		run.endDate = at;
+		run.updatedAt = at;
+	}
+
 	/** The task instances of a run, derived from its state. */
 	tasks(run: SimRun): SimTask[] {
 		const dag = this.dagIndex.get(run.dagId)!;
@@ -219,12 +251,15 @@ export class World {
 			if (run.state === 'success') state = 'success';
 			else if (run.state === 'queued') state = null;
 			else if (run.state === 'running') state = index === 0 ? 'running' : 'scheduled';
+			else if (run.unfinishedAs) state = index === 0 ? 'success' : run.unfinishedAs;
 			else state = index < run.failedTask ? 'success' : index === run.failedTask ? 'failed' : 'upstream_failed';
-			const tries = state === 'failed' ? 2 : 1;
+			const override = run.taskOverrides?.[index];
+			if (override) state = override.state;
+			const tries = override?.tryNumber ?? (state === 'failed' ? 2 : 1);
 			const ran = state === 'success' || state === 'failed' || state === 'running';
 			const dur = 5_000 + Math.floor(r() * 120_000);
 			const start = ran ? t : null;
-			const end = ran && state !== 'running' ? t + dur : null;
+			const end = override && override.endDate !== undefined ? override.endDate : ran && state !== 'running' ? t + dur : null;
 			if (end) t = end;
 			out.push({
 				dagId: run.dagId,

@@ -1,0 +1,72 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { DateTime } from 'luxon';
+import type { OperationExecute } from '../../helpers/shared';
+import { listParam, showFor } from '../../helpers/shared';
+import { failureEventsOfRun, isRunLevelFailure, readFailureSweepState, sweepFailures } from '../../../logic/airflow/failures';
+import { AirflowApiError } from '../../../logic/airflow/transport';
+import { relativeWindow } from '../../../logic/airflow/window';
+import type { PipelineEvent } from '../../../logic/events/types';
+import { InputError } from '../../../logic/shared/errors';
+
+const show = showFor('taskInstance', ['failures']);
+const showMode = (mode: string): INodeProperties['displayOptions'] => ({ show: { resource: ['taskInstance'], operation: ['failures'], mode: [mode] } });
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		default: 'sweep',
+		options: [
+			{ name: 'Sweep: New Failures Since Last Execution', value: 'sweep', description: 'Failed task instances (and failed runs without one) that appeared since this node last ran; watermark in workflow static data' },
+			{ name: 'Expand Run-Level Failure Events', value: 'expand', description: 'Input: failure events (Pipeline Event node). A run-level failure becomes its run\'s failed task instances; other events pass unchanged' },
+		],
+		displayOptions: show,
+	},
+	{ displayName: 'DAG IDs', name: 'dagIds', type: 'string', default: '', description: 'Comma-separated; empty means all DAGs', displayOptions: showMode('sweep') },
+	{ displayName: 'First Execution Looks Back', name: 'initialWindow', type: 'string', default: '1 hour', description: 'Window used when no watermark exists yet: failures older than this are not reported on the first sweep', displayOptions: showMode('sweep') },
+	{ displayName: 'Overlap (Minutes)', name: 'overlapMinutes', type: 'number', typeOptions: { minValue: 0 }, default: 5, description: 'Re-read this much before the watermark (kept on Airflow\'s clock); failures already returned are not repeated', displayOptions: showMode('sweep') },
+	{
+		displayName: 'Keep the Run Event When Airflow Fails',
+		name: 'keepOnError',
+		type: 'boolean',
+		default: true,
+		description: 'Whether a run-level failure whose tasks cannot be read (Airflow down, unknown run) is output unchanged with the reason in lookupError, instead of failing the item',
+		displayOptions: showMode('expand'),
+	},
+];
+
+function asEvent(json: IDataObject, i: number): PipelineEvent {
+	for (const field of ['eventKey', 'pipeline', 'runId'] as const) {
+		if (typeof json[field] !== 'string' || !json[field]) {
+			throw new InputError(field, json[field], 'is missing in the input event', `Feed this operation the output of the Pipeline Event node (item ${i} has no ${field}).`);
+		}
+	}
+	return json as unknown as PipelineEvent;
+}
+
+/**
+ * Failure events with the event key a callback produces: from an incremental sweep (once per
+ * execution) or by expanding run-level failure events (per item).
+ */
+export const execute: OperationExecute = async (ctx, client, i) => {
+	const mode = ctx.getNodeParameter('mode', i, 'sweep') as string;
+	if (mode === 'expand') {
+		const event = asEvent(ctx.getInputData()[i]?.json ?? {}, i);
+		if (!isRunLevelFailure(event)) return [event as unknown as IDataObject];
+		try {
+			return (await failureEventsOfRun(client, event)) as unknown as IDataObject[];
+		} catch (e) {
+			if (!(e instanceof AirflowApiError) || !ctx.getNodeParameter('keepOnError', i, true)) throw e;
+			const lookupError = `${e.airflowMessage}. ${e.hint}`;
+			return [{ ...(event as unknown as IDataObject), lookupError, message: `${event.message ? event.message + ' ' : ''}(The failed tasks of this run could not be read from Airflow: ${e.airflowMessage})`.trim() }];
+		}
+	}
+	const staticData = ctx.getWorkflowStaticData('node');
+	const state = readFailureSweepState(staticData.airflowFailureSweep);
+	const overlapMs = (ctx.getNodeParameter('overlapMinutes', i, 5) as number) * 60_000;
+	const initial = relativeWindow(ctx.getNodeParameter('initialWindow', i, '1 hour') as string, DateTime.utc(), 'First Execution Looks Back');
+	const { events, next } = await sweepFailures(client, state, { initialFrom: initial.from, overlapMs, filter: { dagIds: listParam(ctx.getNodeParameter('dagIds', i, '')) } });
+	staticData.airflowFailureSweep = next as unknown as IDataObject;
+	return events as unknown as IDataObject[];
+};
