@@ -1,12 +1,14 @@
 /**
  * Airflow node at scale: 2,000 DAGs x 24 runs in the last day (48,000 runs) on the simulator with
  * 20 ms added per request. Full sweep, incremental sweep (nothing changed / 50 changed), and the
- * naive per-DAG loop of the public n8n Airflow template, for Airflow 3 (/api/v2) and 2 (/api/v1);
+ * failure sweeper's overhead when nothing is new, the naive per-DAG loop of the public n8n Airflow
+ * template, for Airflow 3 (/api/v2) and 2 (/api/v1);
  * then an Airflow 2.10.5 task-instance sweep of runs with 260 tasks each (the batch endpoint pages
  * since 2.10.3). Exits non-zero when a target is missed.
  * Run: npm run bench -- airflow
  */
 import { AirflowClient } from '../nodes/logic/airflow/client';
+import { sweepFailures, type FailureSweepState } from '../nodes/logic/airflow/failures';
 import { sweepChangedRuns } from '../nodes/logic/airflow/incremental';
 import type { WatermarkState } from '../nodes/logic/airflow/watermark';
 import type { RunItem } from '../nodes/logic/shared/items';
@@ -113,6 +115,22 @@ async function benchVersion(version: 'v1' | 'v2'): Promise<boolean> {
 	const busyOk = busy.value.length === 50;
 	ok &&= busyOk;
 	console.log(`incremental, 50   : ${busy.value.length} changed, ${busy.requests} requests, ${busy.ms} ms  -> ${check(busyOk)} (50 found)`);
+
+	// failure sweeper (workflows/airflow-failure-sweeper.json): each execution a new client; the
+	// second sweep finds nothing new, though the running runs come back (the scheduler bumps them)
+	let sweepState: FailureSweepState | null = null;
+	const failureSweep = async (): Promise<number> => {
+		const c = new AirflowClient({ baseUrl: sim.url, version, auth, concurrency: 8, pageSize: 1000 });
+		const { events, next } = await sweepFailures(c, sweepState, { initialFrom: new Date(Date.now() - 3600_000).toISOString() });
+		c.close();
+		sweepState = next;
+		return events.length;
+	};
+	const firstSweep = await timed(sim, failureSweep);
+	const quietSweep = await timed(sim, failureSweep);
+	const sweeperOk = quietSweep.value === 0 && quietSweep.requests <= 3;
+	ok &&= sweeperOk;
+	console.log(`failure sweeper   : first ${firstSweep.value} failures (${firstSweep.requests} requests); nothing new: ${quietSweep.value} failures, ${quietSweep.requests} requests, ${quietSweep.ms} ms  -> ${check(sweeperOk)} (<=3 requests)`);
 
 	// naive: list DAGs, then one GET /dags/{id}/dagRuns per DAG (the public n8n template's loop)
 	const naive = new AirflowClient({ baseUrl: sim.url, version, auth, concurrency: 1, pageSize: 100 });

@@ -1,6 +1,6 @@
 /**
- * The failure collectors in real n8n 2.x (test/rig/stack.mjs): workflows/airflow-failure-collector.json
- * and workflows/n8n-error-collector.json imported unchanged, the package installed as community
+ * The failure collectors in real n8n 2.x (test/rig/stack.mjs): workflows/airflow-failure-collector.json,
+ * workflows/airflow-failure-sweeper.json and workflows/n8n-error-collector.json imported unchanged, the package installed as community
  * package, embedded Postgres with workflows/schema.sql, the OpenAPI-checked Airflow simulator, the
  * Teams receiver and the OpenAI-compatible server in this process (so faults can be injected).
  * Run alone: node <n8n node 24> node_modules/jest/bin/jest.js --runTestsByPath test/real/collectors.test.ts
@@ -97,7 +97,7 @@ beforeAll(async () => {
 	teams = await startTeamsReceiver({ rateLimit: false });
 	openai = await startOpenAiServer();
 	stack = await launchStack({
-		workflows: ['airflow-failure-collector', 'n8n-error-collector', 'failure-digest'],
+		workflows: ['airflow-failure-collector', 'airflow-failure-sweeper', 'n8n-error-collector', 'failure-digest'],
 		airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
 		teams: { webhookUrl: teams.workflowsUrl },
 		openai: { baseUrl: openai.baseUrl, apiKey: openai.apiKey },
@@ -312,5 +312,118 @@ describe('n8n error collector', () => {
 		expect(row.message).toContain('summaries');
 		expect(row.url).toMatch(/\/workflow\/pmAirflowCollect\/executions\/\d+$/);
 		expect(row.event_key).toBe(`n8n|pmAirflowCollect|${row.run_id}|Find Known Summary|1`);
+	});
+});
+
+describe('DAG-level failure callbacks (issue 13)', () => {
+	// the outage test above leaves its log faults behind
+	beforeAll(() => airflow.clearFaults());
+
+	it('stores each failed task of the run as its own task event (the key its callback has), reports each once, and a later task callback adds nothing', async () => {
+		const run = airflow.world.runs.filter((r) => r.state === 'failed').slice(-1)[0];
+		// a second task of the run failed too (killed; Airflow sent no task callback for it)
+		const other = airflow.world.tasks(run).findIndex((t) => t.state === 'upstream_failed');
+		if (other >= 0) airflow.world.killTask(run, other, airflow.now());
+		const failed = airflow.world.tasks(run).filter((t) => t.state === 'failed');
+		expect(failed.length).toBeGreaterThanOrEqual(1);
+		const before = teams.received.length;
+		const answer = await post({ dag_id: run.dagId, run_id: run.runId, level: 'dag', reason: 'task_failure', state: 'failed', task_id: null, try_number: null });
+		expect(answer.status).toBe(202);
+		expect(answer.json.stored).toBe(true);
+		const keys = failed.map((t) => `airflow|${run.dagId}|${run.runId}|${t.taskId}|${t.tryNumber}`);
+		for (const key of keys) {
+			const row = await reported(key);
+			expect(row).toMatchObject({ kind: 'failure', task_id: key.split('|')[3], teams_status: 202 });
+			expect(row.message).toMatch(/DAG-level failure callback of its run \(task_failure\)/);
+			expect(row.summary).toBeTruthy();
+		}
+		// the run-level event itself is not stored when its tasks are
+		expect(await rows('event_key = $1', [`airflow|${run.dagId}|${run.runId}|-|-`])).toHaveLength(0);
+		expect(teams.received.length - before).toBe(keys.length);
+		for (const t of failed) expect(airflow.requests.some((r) => r.path.includes(`/taskInstances/${t.taskId}/logs/${t.tryNumber}`))).toBe(true);
+
+		const late = await post({ dag_id: run.dagId, run_id: run.runId, task_id: failed[0].taskId, try_number: failed[0].tryNumber, state: 'failed', exception: 'late' });
+		expect(late.json).toEqual({ stored: false, eventKey: keys[0] });
+		await new Promise((r) => setTimeout(r, 3000));
+		expect(teams.received.length - before).toBe(keys.length);
+		expect(await rows('run_id = $1', [run.runId])).toHaveLength(keys.length);
+		expect(airflow.violations).toEqual([]);
+	});
+
+	it('stores and reports the run-level event when no task of the run failed (run timed out)', async () => {
+		const run = airflow.world.runs.filter((r) => r.state === 'success').slice(-1)[0];
+		airflow.world.timeOutRun(run, airflow.now());
+		const before = teams.received.length;
+		const answer = await post({ dag_id: run.dagId, run_id: run.runId, level: 'dag', reason: 'timed_out', state: 'failed' });
+		expect(answer.status).toBe(202);
+		expect(answer.json).toEqual({ stored: true, eventKey: `airflow|${run.dagId}|${run.runId}|-|-` });
+		const row = await reported(answer.json.eventKey as string);
+		expect(row).toMatchObject({ task_id: null, try_number: null, teams_status: 202, message: 'timed_out' });
+		expect(teams.received.length - before).toBe(1);
+	});
+
+	it('refuses a task-level callback without its task (400 naming task_id and the fix), storing nothing', async () => {
+		const answer = await post({ dag_id: 'no_task_dag', run_id: 'manual__t', level: 'task', try_number: 1 });
+		expect(answer.status).toBe(400);
+		expect(answer.json).toMatchObject({ stored: false, field: 'task_id', problem: 'is missing in a task-level callback (level "task")' });
+		expect(String(answer.json.hint)).toMatch(/level "dag"/);
+		expect(await rows("pipeline = 'no_task_dag'", [])).toHaveLength(0);
+	});
+});
+
+describe('Airflow failure sweeper (issue 13)', () => {
+	const sweep = async (): Promise<void> => {
+		const run = await stack.execute(stack.workflowIds['airflow-failure-sweeper']);
+		expect(run.result.data.resultData.error).toBeUndefined();
+	};
+	const sweptRows = async (): Promise<EventRow[]> => rows("payload->>'found_by' = 'sweep'", []);
+
+	it('finds failures that never called back within one sweep, reports each once; running runs give no card; a late callback adds nothing', async () => {
+		const now = airflow.now();
+		const running = airflow.world.dags.slice(0, 3).map((dag, i) =>
+			airflow.world.addRun({ dagId: dag.dagId, runId: `manual__sweep_${i}`, runType: 'manual', runAfter: now - 600_000, logicalDate: now - 600_000, queuedAt: now - 600_000, startDate: now - 599_000, endDate: null, state: 'running', updatedAt: now - 599_000, conf: {}, note: null, failedTask: 0, clears: 0 }),
+		);
+		const before = teams.received.length;
+		// the scheduler bumps running runs on every pass: they come back each sweep and give nothing
+		await sweep();
+		expect(await sweptRows()).toHaveLength(0);
+		expect(teams.received.length).toBe(before);
+
+		const killed = airflow.world.killTask(running[0], 1, airflow.now());
+		airflow.world.failRun(running[1], 0, airflow.now());
+		airflow.world.timeOutRun(running[2], airflow.now());
+		const failedTask1 = airflow.world.tasks(running[1]).find((t) => t.state === 'failed')!;
+		const keys = [
+			`airflow|${running[0].dagId}|${running[0].runId}|${killed.taskId}|1`,
+			`airflow|${running[1].dagId}|${running[1].runId}|${failedTask1.taskId}|${failedTask1.tryNumber}`,
+			`airflow|${running[2].dagId}|${running[2].runId}|-|-`,
+		];
+		await sweep();
+		// one sweep: stored, summarized and carded (the execution ends after the cards)
+		for (const key of keys) {
+			const [row] = await rows('event_key = $1', [key]);
+			expect(row).toMatchObject({ kind: 'failure', teams_status: 202 });
+			expect(row.notified_at).not.toBeNull();
+			expect(row.summary).toBeTruthy();
+			expect(row.payload.found_by).toBe('sweep');
+		}
+		expect(teams.received.length - before).toBe(3);
+		const killedCard = cardsFor(running[0].runId).length ? cardsFor(running[0].runId) : cardsFor(killed.taskId);
+		expect(killedCard.length).toBeGreaterThanOrEqual(1);
+		expect(checkWorkflowsMessage(killedCard[0].body).valid).toBe(true);
+		expect(airflow.requests.some((r) => r.path.includes(`/taskInstances/${killed.taskId}/logs/1`) && r.status === 200)).toBe(true);
+
+		// the next sweep: running runs bumped again, nothing new
+		await sweep();
+		expect(teams.received.length - before).toBe(3);
+
+		// the callback for the killed task arrives late: same key, no second row, no second card
+		const late = await post({ dag_id: running[0].dagId, run_id: running[0].runId, task_id: killed.taskId, try_number: 1, state: 'failed', exception: 'Killed' });
+		expect(late.status).toBe(202);
+		expect(late.json).toEqual({ stored: false, eventKey: keys[0] });
+		await new Promise((r) => setTimeout(r, 3000));
+		expect(await rows('event_key = ANY($1)', [keys])).toHaveLength(3);
+		expect(teams.received.length - before).toBe(3);
+		expect(airflow.violations).toEqual([]);
 	});
 });

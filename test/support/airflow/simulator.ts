@@ -93,6 +93,8 @@ export interface Simulator {
 	requests: RequestRecord[];
 	violations: string[];
 	inject(...faults: Fault[]): void;
+	/** removes every fault not yet used up */
+	clearFaults(): void;
 	/** invalidates every token issued so far (the next call with one gets 401) */
 	expireTokens(): void;
 	resetCounters(): void;
@@ -823,6 +825,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 		requests,
 		violations,
 		inject: (...f: Fault[]) => faults.push(...f.map((x) => ({ ...x }))),
+		clearFaults: () => void faults.splice(0),
 		expireTokens: () => {
 			tokenGeneration++;
 		},
