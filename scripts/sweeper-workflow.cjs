@@ -63,6 +63,7 @@ function sweeperWorkflow(collector) {
 			position: [0, 300],
 			parameters: { rule: { interval: [{ field: 'minutes', minutesInterval: 5 }] } },
 		},
+		{ id: nodeId('Run now'), name: 'Run now', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 500], parameters: {} },
 		copy('Settings', [220, 300]),
 		{
 			id: nodeId('Find Failures'),
@@ -86,7 +87,7 @@ function sweeperWorkflow(collector) {
 			position: [0, -120],
 			parameters: {
 				content:
-					'## Airflow failure sweeper\nFinds the failures no callback reports (SIGKILL, out of memory, zombie or heartbeat timeouts, tasks marked failed by hand, callbacks that failed, or no callback installed at all) and reports each like the collector does.\n\n1. **Every 5 Minutes** (change the interval there).\n2. **Find Failures**: the Airflow node\'s incremental sweep (runs changed since the last sweep; failed task instances of newly failed and of running runs; a failed run without a failed task is a run event). Each gets the event key its callback would have.\n3. **Store Event**: INSERT ... ON CONFLICT (event_key) DO NOTHING: a failure the collector already has, or a callback arriving later, adds no second row and no second card.\n4. Each new one: task log, summary, red Teams card (the collector\'s own nodes, copied by `scripts/sweeper-workflow.cjs`).\n\nConfigure: **Settings**, the credentials *Pipeline Monitor DB*, *Airflow*, *OpenAI*, *Teams channel*. Then publish.',
+					'## Airflow failure sweeper\nFinds the failures no callback reports (SIGKILL, out of memory, zombie or heartbeat timeouts, tasks marked failed by hand, callbacks that failed, or no callback installed at all) and reports each like the collector does.\n\n1. **Every 5 Minutes** (change the interval there; **Run now** sweeps at once).\n2. **Find Failures**: the Airflow node\'s incremental sweep (runs changed since the last sweep; failed task instances of newly failed and of running runs; a failed run without a failed task is a run event). Each gets the event key its callback would have.\n3. **Store Event**: INSERT ... ON CONFLICT (event_key) DO NOTHING: a failure the collector already has, or a callback arriving later, adds no second row and no second card.\n4. Each new one: task log, summary, red Teams card (the collector\'s own nodes, copied by `scripts/sweeper-workflow.cjs`).\n\nConfigure: **Settings**, the credentials *Pipeline Monitor DB*, *Airflow*, *OpenAI*, *Teams channel*. Then publish.',
 				height: 400,
 				width: 660,
 				color: 4,
@@ -95,6 +96,7 @@ function sweeperWorkflow(collector) {
 	];
 	const connections = {
 		'Every 5 Minutes': { main: [[{ node: 'Settings', type: 'main', index: 0 }]] },
+		'Run now': { main: [[{ node: 'Settings', type: 'main', index: 0 }]] },
 		Settings: { main: [[{ node: 'Find Failures', type: 'main', index: 0 }]] },
 		'Find Failures': { main: [[{ node: 'Store Event', type: 'main', index: 0 }]] },
 		'Store Event': { main: [[{ node: 'New Failure?', type: 'main', index: 0 }]] },

@@ -4,7 +4,14 @@ import type { AuthConfig, ClientOptions, VersionSetting } from '../../logic/airf
 export interface AirflowCredentials {
 	baseUrl: string;
 	apiVersion?: VersionSetting;
-	authType?: 'basic' | 'token' | 'bearer' | 'none';
+	authType?: 'basic' | 'token' | 'bearer' | 'none' | 'mwaaWebLogin' | 'mwaaInvoke' | 'googleServiceAccount';
+	awsRegion?: string;
+	mwaaEnvironment?: string;
+	awsAccessKeyId?: string;
+	awsSecretAccessKey?: string;
+	awsSessionToken?: string;
+	mwaaEndpoint?: string;
+	serviceAccountKey?: string;
 	username?: string;
 	password?: string;
 	token?: string;
@@ -22,6 +29,14 @@ export function authOf(c: AirflowCredentials): AuthConfig {
 			return { kind: 'bearer', token: c.token ?? '' };
 		case 'none':
 			return { kind: 'none' };
+		case 'mwaaWebLogin':
+		case 'mwaaInvoke':
+			return {
+				kind: c.authType as 'mwaaWebLogin' | 'mwaaInvoke',
+				mwaa: { region: c.awsRegion ?? '', environment: c.mwaaEnvironment ?? '', accessKeyId: c.awsAccessKeyId ?? '', secretAccessKey: c.awsSecretAccessKey ?? '', sessionToken: c.awsSessionToken || undefined, endpoint: c.mwaaEndpoint || undefined },
+			};
+		case 'googleServiceAccount':
+			return { kind: 'googleServiceAccount', serviceAccountKey: c.serviceAccountKey ?? '' };
 		default:
 			// an unknown scheme (a credential from another version): the client refuses it by name
 			return { kind: String(c.authType) } as unknown as AuthConfig;

@@ -11,7 +11,7 @@ import { TailBuffer, textFromNdjson, textFromPythonRepr, textFromStructured, tok
 import { runToItem, taskToItem } from './runs';
 import { AirflowApiError, AirflowTransport, type RequestSpec } from './transport';
 import type { ApiVersion, ClientOptions, Page, RawDag, RawDagRun, RawTaskInstance, RunFilter } from './types';
-import { atLeast, OLDEST_SUPPORTED, tooOld, V1_FLOORS } from './versions';
+import { atLeast, OLDEST_SUPPORTED, parseRelease, tooOld, V1_FLOORS } from './versions';
 
 export interface DagQuery {
 	tags?: string[];
@@ -136,7 +136,9 @@ export class AirflowClient {
 				throw e;
 			}
 		};
-		if (await probe('v2')) this.detected = 'v2';
+		// through MWAA's InvokeRestApi the path below /api/vN is all that reaches Airflow, so /api/v2/version
+		// answers on Airflow 2 as well: its release decides
+		if (await probe('v2')) this.detected = this.release && parseRelease(this.release)?.[0] === 2 ? 'v1' : 'v2';
 		else if (await probe('v1')) this.detected = 'v1';
 		else {
 			throw new AirflowApiError({

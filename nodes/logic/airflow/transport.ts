@@ -6,7 +6,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import type { AuthConfig, ClientOptions } from './types';
+import type { AuthConfig, ClientOptions, MwaaAuth } from './types';
+import { forgetGoogleToken, googleAccessToken, parseServiceAccountKey, type ServiceAccountKey } from '../cloud/google';
+import { checkMwaaConfig, invokeRestApi, mwaaSessionCookie, type MwaaConfig } from '../cloud/mwaa';
 import { sleep } from '../shared/sleep';
 import { isRetryableNetworkCode, isRetryableStatus, nextDelay, parseRetryAfter } from './retry';
 
@@ -78,6 +80,9 @@ export function hintForStatus(status: number, auth: AuthConfig['kind'], version:
 		if (auth === 'basic') return 'Check the username and password. Airflow 2 accepts basic auth only when [api] auth_backends includes airflow.api.auth.backend.basic_auth; Airflow 3 does not accept basic auth at all (use "Username/Password (Airflow 3 token)").';
 		if (auth === 'token') return 'Check the username and password; they are exchanged for a token at POST /auth/token, which only Airflow 3 offers.';
 		if (auth === 'bearer') return 'The bearer token was rejected or has expired. Create a new token (Astronomer: Deployment API token) and update the credential.';
+		if (auth === 'googleServiceAccount') return 'Composer refused the service account\'s access token (renewed once). Give the service account the Composer User role and an Airflow role (Composer: Airflow UI → Security, or the [webserver] rbac user mapping), and check that the Base URL is the Composer environment\'s Airflow web server URL.';
+		if (auth === 'mwaaWebLogin') return 'The MWAA web server refused the session (renewed once). Map the IAM identity to an Airflow role (airflow:CreateWebLoginToken on the environment), or use "Amazon MWAA: InvokeRestApi".';
+		if (auth === 'mwaaInvoke') return 'Airflow refused the call made through InvokeRestApi. Map the IAM identity to an Airflow role with access to this resource.';
 		return 'This Airflow requires authentication. Choose an authentication method in the credential.';
 	}
 	if (status === 403) return 'The user is authenticated but lacks the permission for this request (e.g. can_read on DAG Runs). Ask an Airflow admin for the role.';
@@ -125,6 +130,9 @@ export class AirflowTransport {
 	private readonly budgetMs: number;
 	private readonly sleep: (ms: number) => Promise<void>;
 	private token: Promise<string> | null = null;
+	private session: Promise<string> | null = null;
+	private readonly mwaa: MwaaConfig | null = null;
+	private readonly googleKey: ServiceAccountKey | null = null;
 	/** requests sent, for benchmarks and tests */
 	requestCount = 0;
 	/**
@@ -137,6 +145,8 @@ export class AirflowTransport {
 	constructor(options: ClientOptions) {
 		this.baseUrl = normaliseBaseUrl(options.baseUrl);
 		this.auth = checkAuth(options.auth);
+		if (this.auth.kind === 'mwaaWebLogin' || this.auth.kind === 'mwaaInvoke') this.mwaa = mwaaConfigOf(this.auth.mwaa);
+		if (this.auth.kind === 'googleServiceAccount') this.googleKey = parseServiceAccountKey(this.auth.serviceAccountKey);
 		this.budgetMs = options.retryBudgetMs ?? 60_000;
 		this.sleep = options.sleep ?? sleep;
 		const sockets = Math.max(2, options.concurrency ?? 8);
@@ -167,11 +177,11 @@ export class AirflowTransport {
 				const date = Date.parse(headerOf(res, 'date') ?? '');
 				// an HTTP date has whole seconds: the server's clock was up to 1 s later than it says
 				if (Number.isFinite(date)) this.serverClockOffsetMs = date - Date.now();
-				if (res.status === 401 && this.auth.kind === 'token' && !spec.anonymous && !renewed) {
-					// token expired: fetch a new one and repeat once; a 401 means nothing was done, so
-					// this is safe for writes too
+				if (res.status === 401 && !spec.anonymous && !renewed && this.renewable()) {
+					// token or session expired: fetch a new one and repeat once; a 401 means nothing was
+					// done, so this is safe for writes too
 					renewed = true;
-					this.token = null;
+					this.forgetCredentials();
 					attempt--;
 					continue;
 				}
@@ -194,7 +204,26 @@ export class AirflowTransport {
 		}
 	}
 
+	private renewable(): boolean {
+		return this.auth.kind === 'token' || this.auth.kind === 'mwaaWebLogin' || this.auth.kind === 'googleServiceAccount';
+	}
+
+	private forgetCredentials(): void {
+		this.token = null;
+		this.session = null;
+		if (this.googleKey) forgetGoogleToken(this.googleKey);
+	}
+
 	private async send(spec: RequestSpec): Promise<AxiosResponse<string>> {
+		if (this.mwaa && this.auth.kind === 'mwaaInvoke' && !spec.anonymous) {
+			// InvokeRestApi: the Airflow call travels inside a signed AWS request; its answer comes back as Airflow's
+			this.requestCount++;
+			const apiPath = spec.path.replace(/^\/api\/v[12](?=\/)/, '');
+			const query: Record<string, unknown> = {};
+			for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) query[k] = Array.isArray(v) ? [...v] : v;
+			const reply = await invokeRestApi(this.http, this.mwaa, spec.method, apiPath, query, spec.body);
+			return { status: reply.status, data: reply.data, headers: reply.headers, statusText: '', config: {} } as unknown as AxiosResponse<string>;
+		}
 		const headers: Record<string, string> = { accept: spec.accept ?? 'application/json' };
 		if (!spec.anonymous) Object.assign(headers, await this.authHeaders());
 		if (spec.body !== undefined) headers['content-type'] = 'application/json';
@@ -251,6 +280,14 @@ export class AirflowTransport {
 		const a = this.auth;
 		if (a.kind === 'basic') return { authorization: 'Basic ' + Buffer.from(`${a.username}:${a.password}`).toString('base64') };
 		if (a.kind === 'bearer') return { authorization: `Bearer ${a.token}` };
+		if (a.kind === 'googleServiceAccount' && this.googleKey) return { authorization: `Bearer ${await googleAccessToken(this.googleKey)}` };
+		if (a.kind === 'mwaaWebLogin' && this.mwaa) {
+			if (!this.session) {
+				this.session = mwaaSessionCookie(this.http, this.mwaa, this.baseUrl);
+				this.session.catch(() => (this.session = null));
+			}
+			return { cookie: `session=${await this.session}` };
+		}
 		if (a.kind === 'token') {
 			// one token request shared by all concurrent callers
 			if (!this.token) {
@@ -278,7 +315,13 @@ export class AirflowTransport {
 	}
 }
 
-const AUTH_KINDS = ['none', 'basic', 'bearer', 'token'];
+const AUTH_KINDS = ['none', 'basic', 'bearer', 'token', 'mwaaWebLogin', 'mwaaInvoke', 'googleServiceAccount'];
+
+function mwaaConfigOf(m: MwaaAuth | undefined): MwaaConfig {
+	const c = { region: m?.region?.trim() ?? '', environment: m?.environment?.trim() ?? '', endpoint: m?.endpoint?.trim() || undefined, credentials: { accessKeyId: m?.accessKeyId?.trim() ?? '', secretAccessKey: m?.secretAccessKey ?? '', sessionToken: m?.sessionToken?.trim() || undefined } };
+	checkMwaaConfig(c);
+	return c;
+}
 
 /** Refuses an authentication scheme the client does not know, naming it and the choices. */
 function checkAuth(auth: AuthConfig): AuthConfig {
@@ -287,7 +330,7 @@ function checkAuth(auth: AuthConfig): AuthConfig {
 		throw new AirflowApiError({
 			status: null,
 			airflowMessage: `authentication ${JSON.stringify(kind ?? null)} is not a scheme this node knows`,
-			hint: 'In the Airflow credential choose "Username/Password (Airflow 2 Basic Auth)", "Username/Password (Airflow 3 Token)", "Bearer Token" or "None".',
+			hint: 'In the Airflow credential choose one of: "Username/Password (Airflow 2 Basic Auth)", "Username/Password (Airflow 3 Token)", "Bearer Token (Astronomer, Proxies)", "Amazon MWAA: Web Login Token (Airflow 2)", "Amazon MWAA: InvokeRestApi (SigV4)", "Google Cloud Composer: Service Account Key" or "None".',
 			kind: 'config',
 			request: 'configuration',
 			attempts: 0,

@@ -8,7 +8,23 @@ export type AuthConfig =
 	| { kind: 'basic'; username: string; password: string }
 	| { kind: 'bearer'; token: string }
 	/** Airflow 3: username/password exchanged for a JWT at POST {base}/auth/token */
-	| { kind: 'token'; username: string; password: string };
+	| { kind: 'token'; username: string; password: string }
+	/** Amazon MWAA (Airflow 2): CreateWebLoginToken, then the web server's session cookie */
+	| { kind: 'mwaaWebLogin'; mwaa: MwaaAuth }
+	/** Amazon MWAA: every call through InvokeRestApi, signed with SigV4 */
+	| { kind: 'mwaaInvoke'; mwaa: MwaaAuth }
+	/** Google Cloud Composer: service-account JSON key exchanged for OAuth2 access tokens */
+	| { kind: 'googleServiceAccount'; serviceAccountKey: string };
+
+export interface MwaaAuth {
+	region: string;
+	environment: string;
+	accessKeyId: string;
+	secretAccessKey: string;
+	sessionToken?: string;
+	/** default https://env.airflow.{region}.amazonaws.com */
+	endpoint?: string;
+}
 
 export interface ClientOptions {
 	baseUrl: string;

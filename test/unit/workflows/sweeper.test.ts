@@ -39,6 +39,10 @@ describe('airflow failure sweeper workflow', () => {
 		const names = new Set(collector.nodes.map((n) => n.name));
 		for (const ref of JSON.stringify(collector.nodes).matchAll(/\$\('([^']+)'\)/g)) expect(names).toContain(ref[1]);
 		expect(collector.nodes.find((n) => n.name === 'Expand Run Failure')!.parameters).toMatchObject({ operation: 'failures', mode: 'expand', keepOnError: true });
+		expect(collector.connections.Settings).toEqual({ main: [[{ node: 'Check Body', type: 'main', index: 0 }]] });
+		// the event being reported is fed by the loop only
+		const into = (name: string): string[] => Object.entries(collector.connections).flatMap(([from, c]) => ((c as { main: { node: string }[][] }).main.flat().some((x) => x.node === name) ? [from] : []));
+		expect(into('Check Callback')).toEqual(['Each New Failure']);
 		expect(collector.connections['Check Body']).toEqual({ main: [[{ node: 'Expand Run Failure', type: 'main', index: 0 }], [{ node: 'Answer 400', type: 'main', index: 0 }]] });
 		expect(collector.connections['Record Notification']).toEqual({ main: [[{ node: 'Each New Failure', type: 'main', index: 0 }]] });
 	});
