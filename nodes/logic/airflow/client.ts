@@ -131,6 +131,8 @@ export class AirflowClient {
 				this.release = typeof reply.data?.version === 'string' ? reply.data.version : null;
 				return true;
 			} catch (e) {
+				// a refusal by the managed cloud in front of Airflow (MWAA, Composer) is not a missing API
+				if (e instanceof AirflowApiError && (e.kind === 'cloud' || (e.kind === 'auth' && e.status === null))) throw e;
 				if (e instanceof AirflowApiError && (e.status === 401 || e.status === 403) && e.kind !== 'html') return true;
 				if (e instanceof AirflowApiError && (e.status === 404 || e.kind === 'html')) return false;
 				throw e;

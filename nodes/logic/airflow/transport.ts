@@ -12,7 +12,7 @@ import { checkMwaaConfig, invokeRestApi, mwaaSessionCookie, type MwaaConfig } fr
 import { sleep } from '../shared/sleep';
 import { isRetryableNetworkCode, isRetryableStatus, nextDelay, parseRetryAfter } from './retry';
 
-export type ErrorKind = 'http' | 'network' | 'timeout' | 'html' | 'json' | 'auth' | 'version' | 'config';
+export type ErrorKind = 'http' | 'network' | 'timeout' | 'html' | 'json' | 'auth' | 'version' | 'config' | 'cloud';
 
 /** An Airflow request that failed, with Airflow's message and what the user can do about it. */
 export class AirflowApiError extends Error {

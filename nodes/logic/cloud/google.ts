@@ -140,7 +140,7 @@ async function fetchToken(key: ServiceAccountKey, now: () => number, timeoutMs: 
 				: error === 'invalid_client' || error === 'unauthorized_client'
 					? `Google does not accept ${key.client_email} as a client (${description || error}). Check that the service account exists and is enabled, then paste a fresh JSON key.`
 					: `Google's token endpoint answered ${res.status}${description ? `: ${description}` : ''}. Check the key's token_uri and try again.`;
-		throw new AirflowApiError({ status: res.status, airflowMessage: `the access token for ${key.client_email} was refused: ${error}${description ? ` (${description})` : ''}`, hint, kind: 'auth', request: label, attempts: 1 });
+		throw new AirflowApiError({ status: res.status, airflowMessage: `the access token for ${key.client_email} was refused: ${error}${description ? ` (${description})` : ''}`, hint, kind: 'cloud', request: label, attempts: 1 });
 	}
 	const seconds = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in ?? 3600);
 	return { token: body.access_token, expiresAt: started + (Number.isFinite(seconds) && seconds > 0 ? seconds : 3600) * 1000 };

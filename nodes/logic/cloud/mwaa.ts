@@ -68,7 +68,8 @@ function awsHint(type: string, environment: string, region: string, action: stri
 async function signedPost(http: AxiosInstance, c: MwaaConfig, action: string, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown>; type: string; headers: Record<string, string> }> {
 	const url = `${mwaaEndpoint(c)}${path}`;
 	const text = body === undefined ? '' : JSON.stringify(body);
-	const signed = signV4({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body: text, region: c.region, service: 'airflow' }, c.credentials);
+	// no body (CreateWebLoginToken): no content type either, as the AWS SDKs send it
+	const signed = signV4({ method: 'POST', url, headers: text ? { 'content-type': 'application/json' } : {}, body: text, region: c.region, service: 'airflow' }, c.credentials);
 	const label = `MWAA ${action} (${c.environment})`;
 	let res;
 	try {
@@ -94,7 +95,7 @@ function awsFailure(r: { status: number; json: Record<string, unknown>; type: st
 		status: r.status,
 		airflowMessage: `AWS refused ${action} for environment ${c.environment}: ${r.type || 'error'}: ${message}`,
 		hint: awsHint(r.type, c.environment, c.region, action),
-		kind: r.status === 401 || r.status === 403 ? 'auth' : 'http',
+		kind: 'cloud',
 		request: `MWAA ${action} (${c.environment})`,
 		attempts: 1,
 	});
@@ -120,7 +121,7 @@ export async function mwaaSessionCookie(http: AxiosInstance, c: MwaaConfig, webs
 			status: login.status,
 			airflowMessage: `the MWAA web server did not accept the web login token (HTTP ${login.status}${session ? '' : ', no session cookie'})`,
 			hint: `The web login (CreateWebLoginToken + /aws_mwaa/login) works for Airflow 2 environments whose web server is reachable from n8n. Check that the Base URL is https://${String(r.json.WebServerHostname ?? '<WebServerHostname>')}, and that the IAM identity is mapped to an Airflow role; otherwise use "Amazon MWAA: InvokeRestApi".`,
-			kind: 'auth',
+			kind: 'cloud',
 			request: `POST ${loginUrl}`,
 			attempts: 1,
 		});
