@@ -177,6 +177,18 @@ if (world && stack.workflowIds['airflow-failure-collector']) {
 	}
 }
 
+// the failure sweeper once, after the callbacks: it stores and cards only the failures no callback reported
+if (stack.workflowIds['airflow-failure-sweeper']) {
+	const started = Date.now();
+	try {
+		const { result } = await executeWorkflow({ ...stack.n8nEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stack.workflowIds['airflow-failure-sweeper']);
+		const error = result?.data?.resultData?.error;
+		say(`airflow-failure-sweeper: ${error ? `failed: ${error.message}` : 'done'} (${Date.now() - started} ms)`);
+	} catch (error) {
+		say(`airflow-failure-sweeper: could not run: ${error.message.slice(0, 400)}`);
+	}
+}
+
 // what the runs left in the monitor's database
 {
 	const { default: pg } = await import('pg');

@@ -339,13 +339,15 @@ describe('DAG-level failure callbacks (issue 13)', () => {
 		}
 		// the run-level event itself is not stored when its tasks are
 		expect(await rows('event_key = $1', [`airflow|${run.dagId}|${run.runId}|-|-`])).toHaveLength(0);
-		expect(teams.received.length - before).toBe(keys.length);
+		// cards about this run (a card of an earlier test may still arrive meanwhile)
+		const mine = (): unknown[] => teams.received.slice(before).filter((m) => JSON.stringify(m.body).replace(/\\\\/g, '').includes(encodeURIComponent(run.runId)));
+		expect(mine()).toHaveLength(keys.length);
 		for (const t of failed) expect(airflow.requests.some((r) => r.path.includes(`/taskInstances/${t.taskId}/logs/${t.tryNumber}`))).toBe(true);
 
 		const late = await post({ dag_id: run.dagId, run_id: run.runId, task_id: failed[0].taskId, try_number: failed[0].tryNumber, state: 'failed', exception: 'late' });
 		expect(late.json).toEqual({ stored: false, eventKey: keys[0] });
 		await new Promise((r) => setTimeout(r, 3000));
-		expect(teams.received.length - before).toBe(keys.length);
+		expect(mine()).toHaveLength(keys.length);
 		expect(await rows('run_id = $1', [run.runId])).toHaveLength(keys.length);
 		expect(airflow.violations).toEqual([]);
 	});
