@@ -125,7 +125,7 @@ export class AirflowApi implements ICredentialType {
 		},
 		{
 			displayName: 'Service Account Key (JSON)',
-			name: 'serviceAccountKey',
+			name: 'serviceAccountPrivateKey',
 			type: 'string',
 			typeOptions: { password: true, rows: 6 },
 			default: '',

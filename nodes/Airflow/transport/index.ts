@@ -11,7 +11,7 @@ export interface AirflowCredentials {
 	awsSecretAccessKey?: string;
 	awsSessionToken?: string;
 	mwaaEndpoint?: string;
-	serviceAccountKey?: string;
+	serviceAccountPrivateKey?: string;
 	username?: string;
 	password?: string;
 	token?: string;
@@ -36,7 +36,7 @@ export function authOf(c: AirflowCredentials): AuthConfig {
 				mwaa: { region: c.awsRegion ?? '', environment: c.mwaaEnvironment ?? '', accessKeyId: c.awsAccessKeyId ?? '', secretAccessKey: c.awsSecretAccessKey ?? '', sessionToken: c.awsSessionToken || undefined, endpoint: c.mwaaEndpoint || undefined },
 			};
 		case 'googleServiceAccount':
-			return { kind: 'googleServiceAccount', serviceAccountKey: c.serviceAccountKey ?? '' };
+			return { kind: 'googleServiceAccount', serviceAccountKey: c.serviceAccountPrivateKey ?? '' };
 		default:
 			// an unknown scheme (a credential from another version): the client refuses it by name
 			return { kind: String(c.authType) } as unknown as AuthConfig;

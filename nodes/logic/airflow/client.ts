@@ -33,6 +33,8 @@ export interface TaskQuery {
 	to?: string;
 	dagIds?: string[];
 	failedOnly?: boolean;
+	/** only task instances that ended at or after this instant (ISO; batch endpoint, end_date_gte) */
+	endedFrom?: string;
 }
 
 export interface LogOptions {
@@ -339,6 +341,7 @@ export class AirflowClient {
 			if (state) b.state = state;
 			if (q.from) b[`${windowField}_gte`] = q.from;
 			if (q.to) b[`${windowField}_lte`] = q.to;
+			if (q.endedFrom) b.end_date_gte = q.endedFrom;
 			return b;
 		};
 		if (q.runs?.length && !(await this.v1Has(V1_FLOORS.taskInstanceRunFilter))) {

@@ -5,12 +5,11 @@
  * INSERT ... ON CONFLICT (event_key) DO NOTHING stores a failure once whichever of the sweep and
  * the callback comes first.
  *
- * - `sweepFailures`: one incremental sweep. Runs whose row changed since the watermark (the
- *   updated_at_gte query of "Get Changed Since Last Execution"); the failed task instances of runs
- *   that newly failed and of runs still running (a task can fail while its run goes on) in one
- *   batch call; a newly failed run without any failed task instance is a run-level event.
- *   Running runs come back on every sweep (each scheduler pass bumps their updated_at) but yield
- *   nothing until one of their tasks really failed.
+ * - `sweepFailures`: one incremental sweep, on the watermark of "Get Changed Since Last Execution":
+ *   failed task instances that ended since it (one batch call, whatever state their run is in: a
+ *   task can fail while its run goes on), and runs that failed since it (updated_at_gte with state
+ *   failed; a failed run without any failed task instance is a run-level event). Running runs,
+ *   which every scheduler pass bumps, are never read: with nothing new a sweep costs 3 requests.
  * - `failureEventsOfRun`: the failed task instances of one run (a DAG-level callback names only
  *   the run), or the run-level event itself when none of its tasks failed.
  */
@@ -129,37 +128,43 @@ export function failureEventFromRun(r: RunItem): PipelineEvent {
 	};
 }
 
-/** One incremental failure sweep; the state moves only when the whole sweep succeeded (the caller saves `next`). */
+/**
+ * One incremental failure sweep; the state moves only when the whole sweep succeeded (the caller
+ * saves `next`). Two batch reads: task instances in state failed that ended since the watermark
+ * (end_date_gte: a task killed or marked failed while its run goes on is found at once; running
+ * runs cost nothing), and runs that failed since the watermark (updated_at_gte, state failed). A
+ * newly failed run none of whose tasks is in the first answer is asked for its failed tasks (a task
+ * may have failed before the watermark); without any it is a run-level event.
+ */
 export async function sweepFailures(client: AirflowClient, state: FailureSweepState | null, o: FailureSweepOptions): Promise<FailureSweepResult> {
 	const overlapMs = o.overlapMs ?? DEFAULT_OVERLAP_MS;
+	const since = changedSince(state?.runs ?? null, o.initialFrom, overlapMs);
+	const dagIds = o.filter?.dagIds?.length ? o.filter.dagIds : undefined;
 	const localStart = Date.now();
-	const runs = await client.runsChangedSince(changedSince(state?.runs ?? null, o.initialFrom, overlapMs), { dagIds: o.filter?.dagIds });
+	const failedTasks = (await client.listTaskInstances({ failedOnly: true, endedFrom: since, dagIds })).filter((t) => t.state === 'failed');
+	const failedRuns = await client.runsChangedSince(since, { dagIds, states: ['failed'] });
 	const serverClock = client.transport.serverClockOffsetMs !== null;
 	const fetchedAt = client.transport.serverNow(localStart);
-	const { changed, next: runsNext } = applyChanges(state?.runs ?? null, runs, fetchedAt, overlapMs, serverClock);
+	const { changed, next: runsNext } = applyChanges(state?.runs ?? null, failedRuns, fetchedAt, overlapMs, serverClock);
 	const newlyFailed = changed.filter((r) => r.state === 'failed');
-	// a task can fail (killed, marked failed by hand) while its run goes on: ask for running runs too
-	const ask = new Map<string, RunItem>();
-	for (const r of [...newlyFailed, ...runs.filter((x) => x.state === 'running')]) ask.set(runKey(r), r);
+	const covered = new Set(failedTasks.map(runKey));
+	const unexplained = newlyFailed.filter((r) => !covered.has(runKey(r)));
+	const earlier = unexplained.length ? (await client.listTaskInstances({ runs: unexplained.map((r) => ({ dagId: r.pipeline, runId: r.runId })), failedOnly: true })).filter((t) => t.state === 'failed') : [];
+	const runTypes = new Map(failedRuns.map((r) => [runKey(r), r.runType ?? null]));
 	const tasksSeen: FailureSweepState['tasks'] = { ...(state?.tasks ?? {}) };
 	const events: PipelineEvent[] = [];
-	if (ask.size) {
-		const failed = await client.listTaskInstances({ runs: [...ask.values()].map((r) => ({ dagId: r.pipeline, runId: r.runId })), failedOnly: true });
-		const runsWithFailedTask = new Set<string>();
-		for (const t of failed) {
-			if (t.state !== 'failed') continue;
-			runsWithFailedTask.add(runKey(t));
-			const event = failureEventFromTask({ ...t, runType: ask.get(runKey(t))?.runType ?? t.runType ?? null }, 'sweep');
-			const fp = t.endedAt ?? '';
-			const known = tasksSeen[event.eventKey]?.[0] === fp;
-			tasksSeen[event.eventKey] = [fp, fetchedAt];
-			if (!known) events.push(event);
-		}
-		for (const r of newlyFailed) if (!runsWithFailedTask.has(runKey(r))) events.push(failureEventFromRun(r));
+	for (const t of [...failedTasks, ...earlier]) {
+		const event = failureEventFromTask({ ...t, runType: runTypes.get(runKey(t)) ?? t.runType ?? null }, 'sweep');
+		const fp = t.endedAt ?? '';
+		const known = tasksSeen[event.eventKey]?.[0] === fp;
+		tasksSeen[event.eventKey] = [fp, fetchedAt];
+		if (!known && !events.some((e) => e.eventKey === event.eventKey)) events.push(event);
 	}
+	const withTask = new Set([...failedTasks, ...earlier].map(runKey));
+	for (const r of unexplained) if (!withTask.has(runKey(r))) events.push(failureEventFromRun(r));
 	const keepAfter = Date.parse(runsNext.since) - overlapMs - 60_000;
 	for (const [k, [, at]] of Object.entries(tasksSeen)) if (at < keepAfter) delete tasksSeen[k];
-	return { events, next: { runs: runsNext, tasks: tasksSeen }, runsReturned: runs.length, runsAsked: ask.size };
+	return { events, next: { runs: runsNext, tasks: tasksSeen }, runsReturned: failedRuns.length, runsAsked: unexplained.length };
 }
 
 /**

@@ -544,7 +544,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 			return { status: 200, body: { task_instances: page.map((t) => taskV1(run, t)), total_entries: total } };
 		}
 		if (method === 'POST' && p === `${b}/dags/~/dagRuns/~/taskInstances/list`) {
-			const out = tasksMatching(body.dag_ids as string[] | undefined, body.dag_run_ids as string[] | undefined, body.state as string[] | undefined, body.task_ids as string[] | undefined);
+			const out = tasksMatching(body.dag_ids as string[] | undefined, body.dag_run_ids as string[] | undefined, body.state as string[] | undefined, body.task_ids as string[] | undefined, taskRanges(body));
 			// page_offset/page_limit were in the form schema all along but applied only from 2.10.3
 			// (PR #43479), with page_limit defaulting to 100 and no maximum_page_limit cap
 			const paged = release(airflowVersion) >= release('2.10.3') ? pageOf(out, Number(body.page_offset ?? 0), Number(body.page_limit ?? 100)) : out;
@@ -620,7 +620,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 			return { status: 200, body: { task_instances: page.map((t) => taskV2(run, t)), total_entries: total } };
 		}
 		if (method === 'POST' && p === '/api/v2/dags/~/dagRuns/~/taskInstances/list') {
-			const out = tasksMatching(body.dag_ids as string[] | undefined, body.dag_run_ids as string[] | undefined, body.state as string[] | undefined, body.task_ids as string[] | undefined);
+			const out = tasksMatching(body.dag_ids as string[] | undefined, body.dag_run_ids as string[] | undefined, body.state as string[] | undefined, body.task_ids as string[] | undefined, taskRanges(body));
 			const offset = Number(body.page_offset ?? 0);
 			const limit = Math.min(Number(body.page_limit ?? 100), maxPage);
 			return { status: 200, body: { task_instances: pageOf(out, offset, limit).map(([r, t]) => taskV2(r, t)), total_entries: out.length } };
@@ -654,7 +654,18 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 		throw new HttpError(404, 'Not Found', 'Not Found');
 	};
 
-	const tasksMatching = (dagIds?: string[] | null, runIds?: string[] | null, states?: (string | null)[] | null, taskIds?: string[] | null): [SimRun, SimTask][] => {
+	/** start_date_* / end_date_* of the task-instance batch body (both versions; v2 adds _gt/_lt) */
+	const taskRanges = (body: Record<string, unknown>): ((t: SimTask) => boolean) => {
+		const checks: ((t: SimTask) => boolean)[] = [];
+		for (const [field, key] of [['start_date', 'startDate'], ['end_date', 'endDate']] as const) {
+			for (const [suffix, ok] of [['_gte', (a: number, b: number) => a >= b], ['_gt', (a: number, b: number) => a > b], ['_lte', (a: number, b: number) => a <= b], ['_lt', (a: number, b: number) => a < b]] as const) {
+				const bound = parseDate(body[field + suffix]);
+				if (bound !== null) checks.push((t) => t[key] !== null && ok(t[key] as number, bound));
+			}
+		}
+		return (t) => checks.every((c) => c(t));
+	};
+	const tasksMatching = (dagIds?: string[] | null, runIds?: string[] | null, states?: (string | null)[] | null, taskIds?: string[] | null, inRange: (t: SimTask) => boolean = () => true): [SimRun, SimTask][] => {
 		const out: [SimRun, SimTask][] = [];
 		const dagSet = dagIds?.length ? new Set(dagIds) : null;
 		const runSet = runIds?.length ? new Set(runIds) : null;
@@ -664,6 +675,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 			for (const t of world.tasks(run)) {
 				if (states?.length && !states.includes(t.state)) continue;
 				if (taskIds?.length && !taskIds.includes(t.taskId)) continue;
+				if (!inRange(t)) continue;
 				out.push([run, t]);
 			}
 		}

@@ -1,5 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { DateTime } from 'luxon';
+import { toNodeError } from '../../helpers/errors';
 import type { OperationExecute } from '../../helpers/shared';
 import { listParam, showFor } from '../../helpers/shared';
 import { failureEventsOfRun, isRunLevelFailure, readFailureSweepState, sweepFailures } from '../../../logic/airflow/failures';
@@ -19,7 +20,7 @@ export const description: INodeProperties[] = [
 		default: 'sweep',
 		options: [
 			{ name: 'Sweep: New Failures Since Last Execution', value: 'sweep', description: 'Failed task instances (and failed runs without one) that appeared since this node last ran; watermark in workflow static data' },
-			{ name: 'Expand Run-Level Failure Events', value: 'expand', description: 'Input: failure events (Pipeline Event node). A run-level failure becomes its run\'s failed task instances; other events pass unchanged' },
+			{ name: 'Expand Run-Level Failure Events', value: 'expand', description: 'Input: failure events (Pipeline Event node). A run-level failure becomes its run\'s failed task instances; other events pass unchanged.' },
 		],
 		displayOptions: show,
 	},
@@ -54,13 +55,12 @@ export const execute: OperationExecute = async (ctx, client, i) => {
 	if (mode === 'expand') {
 		const event = asEvent(ctx.getInputData()[i]?.json ?? {}, i);
 		if (!isRunLevelFailure(event)) return [event as unknown as IDataObject];
-		try {
-			return (await failureEventsOfRun(client, event)) as unknown as IDataObject[];
-		} catch (e) {
-			if (!(e instanceof AirflowApiError) || !ctx.getNodeParameter('keepOnError', i, true)) throw e;
-			const lookupError = `${e.airflowMessage}. ${e.hint}`;
-			return [{ ...(event as unknown as IDataObject), lookupError, message: `${event.message ? event.message + ' ' : ''}(The failed tasks of this run could not be read from Airflow: ${e.airflowMessage})`.trim() }];
-		}
+		const expanded = await failureEventsOfRun(client, event).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+		if (!(expanded instanceof Error)) return expanded as unknown as IDataObject[];
+		if (!(expanded instanceof AirflowApiError) || !ctx.getNodeParameter('keepOnError', i, true)) throw toNodeError(ctx.getNode(), expanded, i);
+		// the run event is stored rather than lost; the sweeper finds its failed tasks later
+		const lookupError = `${expanded.airflowMessage}. ${expanded.hint}`;
+		return [{ ...(event as unknown as IDataObject), lookupError, message: `${event.message ? event.message + ' ' : ''}(The failed tasks of this run could not be read from Airflow: ${expanded.airflowMessage})`.trim() }];
 	}
 	const staticData = ctx.getWorkflowStaticData('node');
 	const state = readFailureSweepState(staticData.airflowFailureSweep);
