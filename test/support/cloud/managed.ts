@@ -52,6 +52,31 @@ async function forward(airflowUrl: string, method: string, pathAndQuery: string,
 	return { status: res.status, text: await res.text(), type: res.headers.get('content-type') ?? 'application/json' };
 }
 
+interface Incoming {
+	req: http.IncomingMessage;
+	res: http.ServerResponse;
+	body: Buffer;
+	rawUrl: string;
+	path: string;
+	record(status: number, error?: string): void;
+}
+
+/** An HTTP server that reads each request's body, records the request and answers 500 on a bug. */
+function serve(requests: CloudRequest[], handle: (i: Incoming) => Promise<unknown>): http.Server {
+	return http.createServer((req, res) => {
+		void (async () => {
+			const body = await readBody(req);
+			const rawUrl = req.url ?? '/';
+			const path = rawUrl.split('?')[0];
+			const record = (status: number, error?: string): void => void requests.push({ method: req.method ?? '', path, status, ...(error ? { error } : {}) });
+			await handle({ req, res, body, rawUrl, path, record });
+		})().catch((e: unknown) => {
+			res.writeHead(500);
+			res.end(String(e));
+		});
+	});
+}
+
 async function listen(server: http.Server): Promise<string> {
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -100,12 +125,7 @@ export async function startMwaa(o: MwaaOptions): Promise<MwaaStandIn> {
 		res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type, 'x-amzn-requestid': crypto.randomUUID() });
 		res.end(JSON.stringify({ message, ...extra }));
 	};
-	const server = http.createServer((req, res) => {
-		void (async () => {
-			const body = await readBody(req);
-			const rawUrl = req.url ?? '/';
-			const path = rawUrl.split('?')[0];
-			const record = (status: number, error?: string): void => void requests.push({ method: req.method ?? '', path, status, ...(error ? { error } : {}) });
+	const server = serve(requests, async ({ req, res, body, rawUrl, path, record }) => {
 			let m: RegExpExecArray | null;
 			if (req.method === 'POST' && (m = /^\/(webtoken|restapi)\/([^/]+)$/.exec(path))) {
 				const action = m[1] === 'webtoken' ? 'CreateWebLoginToken' : 'InvokeRestApi';
@@ -194,10 +214,6 @@ export async function startMwaa(o: MwaaOptions): Promise<MwaaStandIn> {
 			record(404);
 			res.writeHead(404, { 'content-type': 'application/json' });
 			res.end(JSON.stringify({ message: 'Not Found' }));
-		})().catch((e: unknown) => {
-			res.writeHead(500);
-			res.end(String(e));
-		});
 	});
 	url = await listen(server);
 	return {
@@ -252,12 +268,7 @@ export async function startComposer(o: ComposerOptions): Promise<ComposerStandIn
 		res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
 		res.end(JSON.stringify({ error, error_description: description }));
 	};
-	const server = http.createServer((req, res) => {
-		void (async () => {
-			const body = await readBody(req);
-			const rawUrl = req.url ?? '/';
-			const path = rawUrl.split('?')[0];
-			const record = (status: number, error?: string): void => void requests.push({ method: req.method ?? '', path, status, ...(error ? { error } : {}) });
+	const server = serve(requests, async ({ req, res, body, rawUrl, path, record }) => {
 			if (req.method === 'POST' && path === '/token') {
 				if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) violations.push('token request is not form-encoded');
 				const form = new URLSearchParams(body.toString('utf8'));
@@ -333,10 +344,6 @@ export async function startComposer(o: ComposerOptions): Promise<ComposerStandIn
 			record(404);
 			res.writeHead(404);
 			res.end();
-		})().catch((e: unknown) => {
-			res.writeHead(500);
-			res.end(String(e));
-		});
 	});
 	url = await listen(server);
 	const key = {
