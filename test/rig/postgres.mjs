@@ -40,16 +40,30 @@ function checkReachableByPostgresUser(target, what) {
 	}
 }
 
-export async function freePort() {
-	return new Promise((resolve, reject) => {
-		const srv = net.createServer();
-		srv.unref();
-		srv.on('error', reject);
-		srv.listen(0, '127.0.0.1', () => {
-			const { port } = srv.address();
-			srv.close(() => resolve(port));
+/** Whether nothing listens on a loopback port (binds it for a moment on 127.0.0.1 and on ::). */
+async function isFree(port) {
+	const tryListen = (host) =>
+		new Promise((resolve) => {
+			const srv = net.createServer();
+			srv.unref();
+			srv.once('error', (err) => resolve(err.code === 'EAFNOSUPPORT' || err.code === 'EADDRNOTAVAIL'));
+			srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
 		});
-	});
+	return (await tryListen('127.0.0.1')) && (await tryListen('::'));
+}
+
+/**
+ * A free port for a server the rig starts later (Postgres, n8n, its task broker). Taken at random
+ * below the kernel's ephemeral range (32768 and up): a port the OS hands out with listen(0) or
+ * to an outgoing connection could otherwise be taken by another process in the seconds before
+ * the server binds it, and the rig's readiness probe would then talk to that process instead.
+ */
+export async function freePort() {
+	for (let attempt = 0; attempt < 200; attempt++) {
+		const port = 20000 + Math.floor(Math.random() * 12000);
+		if (await isFree(port)) return port;
+	}
+	throw new Error('no free loopback port found between 20000 and 32000 after 200 tries');
 }
 
 /**
