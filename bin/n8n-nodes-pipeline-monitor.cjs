@@ -277,7 +277,8 @@ const flagOf = (name) => VALUES.find(([n]) => n === name)[1];
 // ---------------------------------------------------------------------------------------------
 // Workflow files
 
-const TRIGGERS = new Set(['n8n-nodes-base.webhook', 'n8n-nodes-base.errorTrigger', 'n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.cron']);
+const WEBHOOKS = new Set(['n8n-nodes-base.webhook', 'n8n-nodes-pipeline-monitor.pipelineWebhook']);
+const TRIGGERS = new Set([...WEBHOOKS, 'n8n-nodes-base.errorTrigger', 'n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.cron']);
 
 function loadWorkflowFiles(dir) {
 	if (!fs.existsSync(dir)) throw new SetupError(`the workflow folder ${dir} is missing`, `reinstall ${PACKAGE_NAME}`);
@@ -304,7 +305,7 @@ const shouldPublish = (wf) => wf.nodes.some((n) => TRIGGERS.has(n.type) && !n.di
 
 function statusPageUrl(files, publicUrl, name = STATUS_PAGE_NAME) {
 	const page = files.find(({ wf }) => wf.name === name)?.wf;
-	const hook = page?.nodes.find((n) => n.type === 'n8n-nodes-base.webhook');
+	const hook = page?.nodes.find((n) => WEBHOOKS.has(n.type));
 	return hook ? `${publicUrl}/webhook/${String(hook.parameters.path).replace(/^\//, '')}` : '';
 }
 

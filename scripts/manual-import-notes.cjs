@@ -20,7 +20,7 @@ const TYPE_LABELS = {
 	httpBasicAuth: 'Basic Auth',
 	pipelineMonitorActionKeyApi: 'Pipeline Monitor Action Key',
 };
-const TRIGGERS = ['n8n-nodes-base.webhook', 'n8n-nodes-base.errorTrigger', 'n8n-nodes-base.scheduleTrigger'];
+const TRIGGERS = ['n8n-nodes-base.webhook', 'n8n-nodes-pipeline-monitor.pipelineWebhook', 'n8n-nodes-base.errorTrigger', 'n8n-nodes-base.scheduleTrigger'];
 const CALLERS = {
 	workflowsFromSameOwner: 'workflows from the same owner',
 	any: 'any workflow',

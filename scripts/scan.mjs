@@ -43,6 +43,21 @@ export const WAIVERS = [
 		files: /^nodes\/StatusPage\//,
 		why: 'the status page node renders an HTML page for a webhook answer; as an AI-agent tool it has nothing to offer',
 	},
+	{
+		rule: '@n8n/community-nodes/no-credential-reuse',
+		files: /^(dist\/)?nodes\/PipelineWebhook\//,
+		why: "the webhook node checks inbound secrets against n8n's own Header Auth and Basic Auth credentials, as n8n's Webhook node does with the same types; it sends them nowhere, and installed monitors keep their secrets",
+	},
+	{
+		rule: '@n8n/community-nodes/valid-credential-references',
+		files: /^(dist\/)?nodes\/PipelineWebhook\//,
+		why: "the same credentials: n8n's own Header Auth and Basic Auth types, defined by n8n, not by this package",
+	},
+	{
+		rule: '@n8n/community-nodes/webhook-lifecycle-complete',
+		files: /^(dist\/)?nodes\/PipelineWebhook\//,
+		why: "the webhook is n8n's own endpoint (like n8n's Webhook node): there is no third-party service to register it with",
+	},
 ];
 
 export const waiverOf = (finding) => WAIVERS.find((w) => w.rule === finding.rule && w.files.test(finding.file));

@@ -240,3 +240,22 @@ BEGIN
 	VALUES (5, 'actions from cards (acknowledge, retry, mute), acknowledgement and resolution note on events, runbooks');
 END
 $migration$;
+
+-- Version 7 (issue 16): the n8n error collector folds repeats of one error (same workflow, node
+-- and error fingerprint) within a window into the first one's card, and counts them.
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 7) THEN
+		RETURN;
+	END IF;
+	CREATE TABLE pipeline_monitor.alert_windows (
+		alert_key       text PRIMARY KEY,
+		opened_at       timestamptz NOT NULL,
+		first_event_key text NOT NULL,
+		repeats         integer NOT NULL DEFAULT 1 CHECK (repeats >= 1),
+		last_seen_at    timestamptz NOT NULL DEFAULT now()
+	);
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (7, 'alert_windows: the n8n error collector posts one card per workflow, node and error fingerprint per window and counts the repeats');
+END
+$migration$;

@@ -123,13 +123,13 @@ export class PipelineEvent implements INodeType {
 				if (result.ok) {
 					valid.push({ json: result.event as unknown as IDataObject, pairedItem: { item: i } });
 				} else {
-					const { field, value, problem, hint } = result.problem;
-					invalid.push({ json: { error: `${field} ${problem}: ${value}`, field, value, problem, hint }, pairedItem: { item: i } });
+					const { field, value, problem, hint, status } = result.problem;
+					invalid.push({ json: { error: `${field} ${problem}: ${value}`, field, value, problem, hint, statusCode: status ?? 400 }, pairedItem: { item: i } });
 				}
 			} catch (error) {
 				const failure = new NodeOperationError(this.getNode(), error instanceof Error ? error.message : String(error), { itemIndex: i });
 				if (!this.continueOnFail()) throw failure;
-				invalid.push({ json: { error: failure.message, field: null, value: null, problem: failure.message, hint: null }, pairedItem: { item: i } });
+				invalid.push({ json: { error: failure.message, field: null, value: null, problem: failure.message, hint: null, statusCode: 400 }, pairedItem: { item: i } });
 			}
 		}
 		return [valid, invalid];

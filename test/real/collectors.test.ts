@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
+import { executionsOf, scanExecutionData } from '../support/stack/executions';
 import { launchStack, type Stack } from '../support/stack/launch';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
@@ -24,6 +25,8 @@ let teams: TeamsReceiver;
 let openai: OpenAiTestServer;
 let stack: Stack;
 let db: Client;
+/** sent in a callback whose run fails (so n8n saves it): the secrets scan must find it */
+const PLANTED = `planted-${Date.now().toString(36)}-marker`;
 
 interface EventRow {
 	event_key: string;
@@ -145,31 +148,44 @@ describe('Airflow failure collector', () => {
 		expect(card).toContain(`${airflow.url}/log?dag_id=${t.dagId}`);
 	});
 
-	it('answers a duplicate with stored: false and keeps one row and one card', async () => {
+	it('answers a duplicate at once with 200 stored: false and keeps one row and one card', async () => {
 		const before = teams.received.length;
 		const chats = openai.chatRequests().length;
 		const answer = await post(first.body);
-		expect(answer.status).toBe(202);
-		expect(answer.json).toEqual({ stored: false, eventKey: first.eventKey });
+		expect(answer.status).toBe(200);
+		expect(answer.json).toEqual({ stored: false, eventKey: first.eventKey, repeat: true });
 		await new Promise((r) => setTimeout(r, 3000));
 		expect(await rows('event_key = $1', [first.eventKey])).toHaveLength(1);
 		expect(teams.received.length).toBe(before);
 		expect(openai.chatRequests().length).toBe(chats);
 	});
 
-	it('stores a success or retry callback under its own kind and posts no red card for it (issue 16)', async () => {
+	it('stores every Airflow state under its kind and cards only failures; an unknown state is refused (issue 16)', async () => {
 		const task = failedTask();
 		const before = teams.received.length;
-		for (const state of ['success', 'up_for_retry']) {
-			const body = { dag_id: task.dagId, run_id: `${task.runId}-${state}`, task_id: task.taskId, try_number: 1, state };
+		const kinds: Record<string, string> = {
+			success: 'success', skipped: 'success', up_for_retry: 'warning', up_for_reschedule: 'warning', restarting: 'warning',
+			queued: 'warning', scheduled: 'warning', running: 'warning', deferred: 'warning', removed: 'warning', none: 'warning',
+		};
+		for (const [state, kind] of Object.entries(kinds)) {
+			const body = { dag_id: 'unknown_dag_states', run_id: `${task.runId}-${state}`, task_id: task.taskId, try_number: 1, state, exception: `state ${state}` };
 			const answer = await post(body);
 			expect(answer.status).toBe(202);
 			expect(answer.json.stored).toBe(true);
 			const [row] = await rows('event_key = $1', [answer.json.eventKey]);
-			expect(row.kind).toBe(state === 'success' ? 'success' : 'warning');
+			expect(row.kind).toBe(kind);
 		}
+		const unknown = await post({ dag_id: 'unknown_dag_states', run_id: 'r-odd-state', state: 'exploded' });
+		expect(unknown.status).toBe(400);
+		expect(unknown.json).toMatchObject({ field: 'state', value: '"exploded"' });
 		await new Promise((r) => setTimeout(r, 4000));
 		expect(teams.received.length).toBe(before);
+		expect(cardsFor('unknown_dag_states')).toHaveLength(0);
+		// failed and upstream_failed are failures, carded
+		const failed = await post({ dag_id: 'unknown_dag_states', run_id: 'r-upstream', task_id: 't', try_number: 1, state: 'upstream_failed', exception: 'upstream failed' });
+		const row = await reported(failed.json.eventKey as string);
+		expect(row.kind).toBe('failure');
+		expect(cardsFor('unknown_dag_states')).toHaveLength(1);
 	});
 
 	it.each([
@@ -185,12 +201,13 @@ describe('Airflow failure collector', () => {
 		expect((await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.events')).rows[0].n).toBe(count);
 	});
 
-	it('answers 400 for an oversized body, and n8n itself refuses invalid JSON (422) before the workflow', async () => {
+	it('answers 413 for an oversized body and 400 for invalid JSON, before a workflow runs', async () => {
 		const big = await post({ dag_id: 'big_dag', run_id: 'r1', exception: 'x'.repeat(60_000), padding: 'y'.repeat(250_000) });
-		expect(big.status).toBe(400);
+		expect(big.status).toBe(413);
 		expect(big.json).toMatchObject({ field: 'body', problem: 'is larger than 262144 bytes' });
 		const bad = await post(undefined, {}, '{"dag_id": "bad_json", ');
-		expect(bad.status).toBe(422);
+		expect(bad.status).toBe(400);
+		expect(bad.json).toMatchObject({ field: 'body', problem: 'is not valid JSON' });
 		expect(await rows("pipeline IN ('big_dag', 'bad_json')", [])).toHaveLength(0);
 	});
 
@@ -263,6 +280,96 @@ describe('Airflow failure collector', () => {
 });
 
 
+describe('hostile input at the intake (issue 16)', () => {
+	const collectorRuns = async () => (await executionsOf(stack.n8nEnv, 'pmAirflowCollect')).length;
+	/** The number of collector executions once none has started for 3 s (earlier tests' runs may still be starting). */
+	const settledRuns = async () => {
+		let last = await collectorRuns();
+		for (let stable = Date.now(); Date.now() - stable < 3000; ) {
+			await new Promise((r) => setTimeout(r, 500));
+			const now = await collectorRuns();
+			if (now !== last) [last, stable] = [now, Date.now()];
+		}
+		return last;
+	};
+	const errorEvents = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pipeline_monitor.events WHERE source = 'n8n'")).rows[0].n;
+
+	it('refuses JSON nested 5,000 and 100,000 levels with 400 before it is parsed: no execution, no error event, no card', async () => {
+		const [runs, errors, cards] = [await collectorRuns(), await errorEvents(), teams.received.length];
+		for (const levels of [5_000, 100_000]) {
+			const bomb = `{"dag_id": "bomb_dag", "run_id": "r", "x": ${'['.repeat(levels)}${']'.repeat(levels)}}`;
+			const answer = await post(undefined, {}, bomb);
+			expect(answer.status).toBe(400);
+			expect(answer.json).toMatchObject({ stored: false, field: 'body', problem: 'is nested deeper than 32 levels' });
+		}
+		await new Promise((r) => setTimeout(r, 3000));
+		expect(await collectorRuns()).toBe(runs);
+		expect(await errorEvents()).toBe(errors);
+		expect(teams.received.length).toBe(cards);
+		expect(await rows("pipeline = 'bomb_dag'", [])).toHaveLength(0);
+	});
+
+	it('answers a 20 MB body 413 (n8n alone answers 500 above its 16 MB N8N_PAYLOAD_SIZE_MAX), and starts no execution', async () => {
+		const runs = await collectorRuns();
+		const started = Date.now();
+		const answer = await post(undefined, {}, JSON.stringify({ dag_id: 'huge_dag', run_id: 'r', pad: 'z'.repeat(20 * 1024 * 1024) }));
+		expect(answer.status).toBe(413);
+		expect(answer.json).toMatchObject({ stored: false, error: 'too_large', field: 'body', problem: 'is larger than 262144 bytes' });
+		expect(Date.now() - started).toBeLessThan(30_000);
+		expect(await collectorRuns()).toBe(runs);
+	});
+
+	it('refuses a look-alike DAG id (Cyrillic "е" in "etl") with 400 naming the value and the letter, and stores an NFC id once', async () => {
+		const spoof = await post({ dag_id: '\u0435tl_daily', run_id: 'manual__spoof', task_id: 'load', try_number: 1 });
+		expect(spoof.status).toBe(400);
+		expect(spoof.json).toMatchObject({ field: 'dag_id', value: '"\u0435tl_daily"' });
+		expect(String(spoof.json.problem)).toContain('Cyrillic "\u0435" (U+0435)');
+		expect(await rows('pipeline = $1', ['\u0435tl_daily'])).toHaveLength(0);
+		const korean = await post({ dag_id: '매출_daily', run_id: 'manual__ko', state: 'success' });
+		expect(korean.status).toBe(202);
+		const nfd = await post({ dag_id: 'cafe\u0301_etl', run_id: 'manual__nfc', state: 'success' });
+		const nfc = await post({ dag_id: 'caf\u00e9_etl', run_id: 'manual__nfc', state: 'success' });
+		expect(nfd.status).toBe(202);
+		expect(nfc.status).toBe(200);
+		expect(nfc.json).toMatchObject({ stored: false, eventKey: nfd.json.eventKey });
+		expect(await rows('pipeline = $1', ['caf\u00e9_etl'])).toHaveLength(1);
+	});
+
+	it('answers 50 concurrent copies of one callback: exactly one row, every copy answered, the repeats without waiting behind the insert (200 at once: the bench)', async () => {
+		const body = { dag_id: 'burst_dag', run_id: `manual__burst_${Date.now()}`, task_id: 'load', try_number: 1, state: 'success' };
+		const runs = await settledRuns();
+		const answers = await Promise.all(Array.from({ length: 50 }, () => post(body)));
+		const stored = answers.filter((a) => a.status === 202 && a.json.stored === true);
+		const repeats = answers.filter((a) => a.status === 200 && a.json.stored === false);
+		const other = answers.filter((a) => !stored.includes(a) && !repeats.includes(a));
+		expect(other.map((a) => `${a.status} ${JSON.stringify(a.json).slice(0, 200)}`).slice(0, 5)).toEqual([]);
+		expect(stored).toHaveLength(1);
+		expect(repeats).toHaveLength(49);
+		expect(repeats.every((a) => a.json.eventKey === stored[0].json.eventKey)).toBe(true);
+		expect(await rows('run_id = $1', [body.run_id])).toHaveLength(1);
+		// the repeats were answered by the webhook node itself: one execution for 50 requests, so none
+		// waited behind the first one's insert (the answer-time figure is the bench's: bench/intake.bench.mjs)
+		expect(await settledRuns()).toBe(runs + 1);
+	});
+
+	it('delays a client after 5 wrong tokens (429 with Retry-After, even for the right token), then lets the right token in', async () => {
+		const runs = await settledRuns();
+		const wrong = { [stack.callbackHeader]: 'wrong-token-guess' };
+		for (let i = 0; i < 5; i++) expect((await post({ dag_id: 'guess', run_id: 'r' }, wrong)).status).toBe(401);
+		const sixth = await fetch(stack.webhook('pipeline-monitor/airflow-callback'), { method: 'POST', headers: { 'content-type': 'application/json', ...wrong }, body: '{"dag_id": "guess", "run_id": "r"}' });
+		expect(sixth.status).toBe(429);
+		const wait = Number(sixth.headers.get('retry-after'));
+		expect(wait).toBeGreaterThanOrEqual(1);
+		expect((await post({ dag_id: 'auth_delay_dag', run_id: 'r-right-too-early', state: 'success' })).status).toBe(429);
+		await new Promise((r) => setTimeout(r, wait * 1000 + 200));
+		const right = await post({ dag_id: 'auth_delay_dag', run_id: 'r-right', state: 'success' });
+		expect(right.status).toBe(202);
+		// the refusals started no execution; the right token's did
+		expect(await settledRuns()).toBe(runs + 1);
+		expect(await rows("pipeline IN ('guess', 'auth_delay_dag')", [])).toHaveLength(1);
+	});
+});
+
 describe('failures not yet in Teams (failure-digest)', () => {
 	it('posts one table of the failures whose own card Teams refused, marks them reported, and posts nothing the next time', async () => {
 		// Teams refuses the card and its one retry: the event stays stored, not reported
@@ -297,13 +404,13 @@ describe('n8n error collector', () => {
 		await db.query('ALTER TABLE pipeline_monitor.summaries RENAME TO summaries_away');
 		let row: EventRow | undefined;
 		try {
-			const answer = await post({ dag_id: 'breaks_the_collector', run_id: 'manual__b1', task_id: 't', try_number: 1, exception: 'RuntimeError: boom' });
+			const answer = await post({ dag_id: 'breaks_the_collector', run_id: 'manual__b1', task_id: 't', try_number: 1, exception: `RuntimeError: boom ${PLANTED}` });
 			expect(answer.status).toBe(202);
 			const deadline = Date.now() + 90_000;
 			while (!row) {
 				if (Date.now() > deadline) throw new Error(`no n8n event: ${stack.n8nLog().slice(-4000)}`);
 				await new Promise((r) => setTimeout(r, 300));
-				[row] = await rows("source = 'n8n' AND event_key LIKE 'n8n|pmAirflowCollect|%'", []);
+				[row] = await rows("source = 'n8n' AND event_key LIKE 'n8n|pmAirflowCollect|%|Find Known Summary|1'", []);
 			}
 		} finally {
 			await db.query('ALTER TABLE pipeline_monitor.summaries_away RENAME TO summaries');
@@ -427,5 +534,59 @@ describe('Airflow failure sweeper (issue 13)', () => {
 		expect(await rows('event_key = ANY($1)', [keys])).toHaveLength(3);
 		expect(teams.received.length - before).toBe(3);
 		expect(airflow.violations).toEqual([]);
+	});
+});
+
+describe('n8n error collector under a flood (issue 16)', () => {
+	it('15 executions failing the same way: 15 rows, one card with the count, the rest folded into it', async () => {
+		// the Airflow collector fails at Save Summary for flood_* DAGs; the error collector (source n8n) is not hit
+		await db.query(`CREATE OR REPLACE FUNCTION pipeline_monitor.flood_break() RETURNS trigger LANGUAGE plpgsql AS $f$
+			BEGIN
+				IF NEW.source = 'airflow' AND NEW.pipeline LIKE 'flood\_%' THEN RAISE EXCEPTION 'flood test: summary refused'; END IF;
+				RETURN NEW;
+			END $f$`);
+		await db.query('CREATE TRIGGER flood_break BEFORE UPDATE ON pipeline_monitor.events FOR EACH ROW EXECUTE FUNCTION pipeline_monitor.flood_break()');
+		const before = teams.received.length;
+		const n8nRows = async () => rows("source = 'n8n' AND message LIKE '%flood test: summary refused%'", []);
+		try {
+			const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => post({ dag_id: 'flood_dag', run_id: `manual__flood_${i}`, task_id: 't', try_number: 1, exception: `RuntimeError: flood ${i}` })));
+			expect(answers.every((a) => a.status === 202)).toBe(true);
+			const deadline = Date.now() + 200_000;
+			while ((await n8nRows()).length < 15) {
+				if (Date.now() > deadline) throw new Error(`only ${(await n8nRows()).length} of 15 error events: ${stack.n8nLog().slice(-3000)}`);
+				await new Promise((r) => setTimeout(r, 1000));
+			}
+		} finally {
+			await db.query('DROP TRIGGER IF EXISTS flood_break ON pipeline_monitor.events');
+		}
+		const events = await n8nRows();
+		const first = events.filter((e) => !e.payload.foldedInto);
+		expect(first).toHaveLength(1);
+		expect(events.filter((e) => e.payload.foldedInto === first[0].event_key)).toHaveLength(14);
+		const row = await reported(first[0].event_key);
+		expect(row.teams_status).toBe(202);
+		const window = await db.query('SELECT repeats FROM pipeline_monitor.alert_windows WHERE first_event_key = $1', [first[0].event_key]);
+		expect(window.rows).toEqual([{ repeats: 15 }]);
+		await new Promise((r) => setTimeout(r, 3000));
+		const cards = teams.received.slice(before).filter((m) => JSON.stringify(m.body).includes('Save Summary'));
+		expect(cards).toHaveLength(1);
+		expect(JSON.stringify(cards[0].body)).toMatch(/같은 오류로 \d+회 실패/);
+	});
+});
+
+describe('secrets at rest (issue 16)', () => {
+	it('no execution n8n keeps (saved errors, discarded runs not yet pruned) holds the callback token; the scan does find a planted value', async () => {
+		const scan = await scanExecutionData(stack.n8nEnv, { token: stack.secrets.callbackToken, planted: PLANTED });
+		expect(scan.rows).toBeGreaterThan(0);
+		expect(scan.found.planted).toBeGreaterThan(0);
+		expect(scan.found.token).toBe(0);
+	});
+
+	it('keeps no data of a successful collector run: it is discarded (n8n marks it deleted and leaves it "running" until pruning, see README)', async () => {
+		const executions = await executionsOf(stack.n8nEnv, 'pmAirflowCollect');
+		const kept = executions.filter((e) => e.deletedAt === null);
+		expect(kept.filter((e) => e.status === 'success')).toEqual([]);
+		expect(kept.filter((e) => e.status === 'error').length).toBeGreaterThan(0);
+		expect(executions.filter((e) => e.deletedAt !== null).length).toBeGreaterThan(5);
 	});
 });

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
+import { executionsOf, scanExecutionData } from '../support/stack/executions';
 import { launchStack, type Stack } from '../support/stack/launch';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { chromiumMissing, visitHtml, visitStatusPage } from '../support/statusPage/browser';
@@ -244,4 +245,55 @@ maybe('status page workflow in real n8n', () => {
 			}
 		}
 	}, 240_000);
+
+	// issue 16: the basic auth's failure delay, and no secret in any execution n8n keeps
+	it('delays a client after 5 wrong passwords (429 with Retry-After, even for the right password), then serves it again', async () => {
+		const wrong = `Basic ${Buffer.from(`${stack.secrets.statusUser}:guess-${Date.now()}`).toString('base64')}`;
+		const runs = (await executionsOf(stack.n8nEnv, 'pmStatusPage0001')).length;
+		const times: number[] = [];
+		for (let i = 0; i < 5; i++) {
+			const started = Date.now();
+			const res = await get('', wrong);
+			times.push(Date.now() - started);
+			expect(res.status).toBe(401);
+			expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+		}
+		const sixth = await get('', wrong);
+		expect(sixth.status).toBe(429);
+		const wait = Number(sixth.headers.get('retry-after'));
+		expect(wait).toBeGreaterThanOrEqual(1);
+		expect((await get()).status).toBe(429);
+		// refusals are answered by the webhook node: no execution
+		expect((await executionsOf(stack.n8nEnv, 'pmStatusPage0001')).length).toBe(runs);
+		await new Promise((r) => setTimeout(r, wait * 1000 + 200));
+		expect((await get()).status).toBe(200);
+		expect((await get('', wrong)).status).toBe(401); // the count starts again after a success
+		expect((await get()).status).toBe(200);
+	}, 120_000);
+
+	it('no execution n8n keeps holds the password or the Authorization header; the scan finds a planted value', async () => {
+		const planted = `planted${Date.now().toString(36)}`;
+		// a failing run is saved: the page's events query fails while the table is away
+		await sql('ALTER TABLE pipeline_monitor.events RENAME TO events_away');
+		try {
+			expect((await get(`?lang=en&marker=${planted}`)).status).toBeGreaterThanOrEqual(500);
+		} finally {
+			await sql('ALTER TABLE pipeline_monitor.events_away RENAME TO events');
+		}
+		const basic = Buffer.from(`${stack.secrets.statusUser}:${stack.secrets.statusPassword}`).toString('base64');
+		const scan = await scanExecutionData(stack.n8nEnv, { password: stack.secrets.statusPassword, authorization: basic, planted });
+		expect(scan.found.planted).toBeGreaterThan(0);
+		expect(scan.found.password).toBe(0);
+		expect(scan.found.authorization).toBe(0);
+	}, 120_000);
+
+	it('keeps no successful run: n8n discards it by marking it deleted, and leaves its status "running" until pruning (why runs looked stuck)', async () => {
+		const executions = await executionsOf(stack.n8nEnv, 'pmStatusPage0001');
+		const discarded = executions.filter((e) => e.deletedAt !== null);
+		expect(discarded.length).toBeGreaterThan(3);
+		// n8n's deleteInFlightExecution sets deletedAt only (EXECUTIONS_DATA_PRUNE on, the default):
+		// the status stays what it was while running until the pruning job removes the row
+		expect(discarded.every((e) => e.status === 'running' && !e.finished)).toBe(true);
+		expect(executions.filter((e) => e.deletedAt === null).every((e) => e.status === 'error')).toBe(true);
+	}, 60_000);
 });

@@ -63,10 +63,10 @@ export function applySettings(wf, values) {
 	return wf;
 }
 
-const WEBHOOK_TYPES = new Set(['n8n-nodes-base.webhook', 'n8n-nodes-base.errorTrigger']);
+const WEBHOOK_TYPES = new Set(['n8n-nodes-base.webhook', 'n8n-nodes-pipeline-monitor.pipelineWebhook', 'n8n-nodes-base.errorTrigger']);
 const TRIGGER_TYPES = new Set([...WEBHOOK_TYPES, 'n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.cron']);
 const hasTrigger = (wf, types) => wf.nodes.some((n) => types.has(n.type) && !n.disabled);
-const webhookPaths = (wf) => wf.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled).map((n) => n.parameters.path);
+const webhookPaths = (wf) => wf.nodes.filter((n) => (n.type === 'n8n-nodes-base.webhook' || n.type === 'n8n-nodes-pipeline-monitor.pipelineWebhook') && !n.disabled).map((n) => n.parameters.path);
 
 function credentialRecords({ db, airflow, teams, openai, secrets }) {
 	const rec = (key, type, name, data) => ({ id: CREDENTIAL_IDS[key], name, type, data });

@@ -13,6 +13,8 @@ import { parseInstant } from '../shared/time';
 import { cleanJson, jsonBytes, optionalHttpUrl, optionalLongText, optionalText, requireText } from './clean';
 import { eventKeyOf, taskKey } from './eventKey';
 import { problemOf } from './problem';
+import { DEFAULT_MAX_DEPTH, valueDeeperThan } from './rawBody';
+import { describeMix, isSingleScriptOrAllowedMix, scriptMixOf } from './scripts';
 import type { EventKind, EventResult, PipelineEvent } from './types';
 
 /** Airflow's ID_LEN: dag_id, task_id and run_id are at most 250 characters. */
@@ -59,6 +61,9 @@ function requireContentType(options: AirflowCallbackOptions): void {
 	}
 }
 
+/** A body over the size limit: answered 413, not 400. */
+export class TooLargeError extends InputError {}
+
 function requireObjectBody(body: unknown, maxBytes: number): Record<string, unknown> {
 	let value = body;
 	if (typeof value === 'string') {
@@ -74,17 +79,28 @@ function requireObjectBody(body: unknown, maxBytes: number): Record<string, unkn
 	if (typeof value !== 'object' || Array.isArray(value)) {
 		throw new InputError('body', value, 'must be one JSON object', 'Send one event per request as a JSON object (not a list or a plain value).');
 	}
+	if (valueDeeperThan(value, DEFAULT_MAX_DEPTH)) {
+		throw new InputError('body', `(more than ${DEFAULT_MAX_DEPTH} levels)`, `is nested deeper than ${DEFAULT_MAX_DEPTH} levels`, `Send a flat JSON object (the callback's fields are at most ${DEFAULT_MAX_DEPTH} levels deep).`);
+	}
 	const bytes = jsonBytes(value);
 	if (bytes > maxBytes) {
-		throw new InputError('body', `(${bytes} bytes)`, `is larger than ${maxBytes} bytes`, 'Send the exception text cut to a few KB and the log as log_url; the collector fetches the log itself.');
+		throw new TooLargeError('body', `(${bytes} bytes)`, `is larger than ${maxBytes} bytes`, 'Send the exception text cut to a few KB and the log as log_url; the collector fetches the log itself.');
 	}
 	return value as Record<string, unknown>;
 }
 
+/**
+ * A DAG or task id: Unicode NFC (a composed and a decomposed "é" are one id), Airflow's
+ * characters, and letters of one script (a look-alike such as a Cyrillic "е" in "etl" is refused).
+ */
 function airflowId(value: unknown, field: string, example: string): string {
 	const hint = `Send ${field} as Airflow has it (${example}): letters, digits, "_", "." and "-", at most ${AIRFLOW_ID_MAX} characters.`;
-	const id = requireText(value, field, AIRFLOW_ID_MAX, hint);
+	const id = requireText(typeof value === 'string' ? value.normalize('NFC') : value, field, AIRFLOW_ID_MAX, hint);
 	if (!AIRFLOW_KEY.test(id)) throw new InputError(field, value, 'has characters Airflow never puts in an id', hint);
+	const mix = scriptMixOf(id);
+	if (!isSingleScriptOrAllowedMix(mix)) {
+		throw new InputError(field, id, `${describeMix(mix)}: a look-alike of another id`, `Send ${field} exactly as Airflow has it; if the DAG really is named so, rename it to letters of one script (a Cyrillic "е" looks like a Latin "e" on every card and page).`);
+	}
 	return id;
 }
 
@@ -120,6 +136,27 @@ function levelOf(value: unknown): 'task' | 'dag' {
 	throw new InputError('level', value, 'is not "task" or "dag"', 'Send "task" from a task callback, "dag" from a DAG-level on_failure_callback (workflows/airflow_callback.py does), or leave level out.');
 }
 
+/**
+ * Airflow's own states (TaskInstanceState and DagRunState) by kind: only a failed or
+ * upstream-failed task (or run) is a failure; a retry or any state of a task still in flight is
+ * a warning; success and skipped are successes. "none" is what Airflow prints for no state.
+ */
+export const AIRFLOW_STATE_KINDS: Readonly<Record<string, EventKind>> = {
+	failed: 'failure',
+	upstream_failed: 'failure',
+	up_for_retry: 'warning',
+	up_for_reschedule: 'warning',
+	restarting: 'warning',
+	queued: 'warning',
+	scheduled: 'warning',
+	running: 'warning',
+	deferred: 'warning',
+	removed: 'warning',
+	none: 'warning',
+	success: 'success',
+	skipped: 'success',
+};
+
 function kindOf(event: string | null, state: string | null): EventKind {
 	if (event !== null) {
 		const kind = EVENT_KINDS[event.toLowerCase()];
@@ -128,7 +165,13 @@ function kindOf(event: string | null, state: string | null): EventKind {
 		}
 		return kind;
 	}
-	return (state && EVENT_KINDS[state.toLowerCase()]) || 'failure';
+	// a failure callback that sent no state is a failure
+	if (state === null) return 'failure';
+	const kind = AIRFLOW_STATE_KINDS[state.toLowerCase()] ?? EVENT_KINDS[state.toLowerCase()];
+	if (!kind) {
+		throw new InputError('state', state, 'is not an Airflow task or run state', `Send task_instance.state as Airflow has it (${Object.keys(AIRFLOW_STATE_KINDS).join(', ')}), or an event of "failure", "retry" or "success".`);
+	}
+	return kind;
 }
 
 function durationOf(startedAt: string | null, endedAt: string | null): number | null {
@@ -143,7 +186,7 @@ export function eventFromAirflowCallback(body: unknown, options: AirflowCallback
 	requireContentType(options);
 	const b = requireObjectBody(body, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 	const pipeline = airflowId(b.dag_id, 'dag_id', 'context["dag"].dag_id');
-	const runId = requireText(b.run_id, 'run_id', AIRFLOW_ID_MAX, 'Send context["run_id"] (dag_run.run_id), e.g. "scheduled__2026-11-22T00:00:00+00:00".');
+	const runId = requireText(typeof b.run_id === 'string' ? b.run_id.normalize('NFC') : b.run_id, 'run_id', AIRFLOW_ID_MAX, 'Send context["run_id"] (dag_run.run_id), e.g. "scheduled__2026-11-22T00:00:00+00:00".');
 	const level = levelOf(b.level);
 	const runLevel = level === 'dag';
 	if (level === 'task' && b.level !== undefined && (b.task_id === undefined || b.task_id === null || b.task_id === '')) {
@@ -192,6 +235,6 @@ export function checkAirflowCallback(body: unknown, options: AirflowCallbackOpti
 		return { ok: true, event: eventFromAirflowCallback(body, options) };
 	} catch (error) {
 		if (!(error instanceof InputError)) throw error;
-		return { ok: false, problem: problemOf(error) };
+		return { ok: false, problem: { ...problemOf(error), status: error instanceof TooLargeError ? 413 : 400 } };
 	}
 }

@@ -4,6 +4,7 @@
  * retryOf}, workflow: {id, name}}, or, when the trigger itself failed before an execution
  * existed, {trigger: {error, mode}, workflow}. Turned into a PipelineEvent.
  */
+import { createHash } from 'node:crypto';
 import { InputError } from '../shared/errors';
 import { cleanJson, optionalHttpUrl, requireText } from './clean';
 import { eventKeyOf } from './eventKey';
@@ -53,6 +54,29 @@ function triggerRunId(error: Json | undefined): string {
 	return typeof timestamp === 'number' || typeof timestamp === 'string' ? `trigger:${timestamp}` : 'trigger';
 }
 
+/**
+ * The error with what differs between repeats of one failure taken out (numbers, hex ids and
+ * UUIDs, quoted values, execution links), so 1,000 executions failing the same way share it.
+ */
+export function errorShapeOf(message: string): string {
+	return message
+		.toLowerCase()
+		.replace(/https?:\/\/\S+/g, '<url>')
+		.replace(/"[^"]{0,200}"|'[^']{0,200}'/g, '<value>')
+		.replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<id>')
+		.replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{8,}\b/g, '<id>')
+		.replace(/\d+(\.\d+)?/g, '<n>')
+		.replace(/\s+/g, ' ')
+		.trim()
+		.slice(0, 2000);
+}
+
+/** workflow|node|error fingerprint: repeats of one failure within a window get one card. */
+export function alertKeyOf(workflow: string, node: string | null, message: string): string {
+	const digest = createHash('sha256').update(errorShapeOf(message)).digest('hex').slice(0, 16);
+	return ['n8n', workflow, node ?? '-', digest].map((p) => p.replace(/%/g, '%25').replace(/\|/g, '%7C')).join('|');
+}
+
 /** Checks one Error Trigger item; throws an InputError when it is not one. */
 export function eventFromN8nError(item: unknown): PipelineEvent {
 	const root = objectAt(item);
@@ -90,6 +114,7 @@ export function eventFromN8nError(item: unknown): PipelineEvent {
 		url: url ?? '',
 		eventKey: eventKeyOf({ source: 'n8n', pipeline: workflowId || pipeline, runId, taskId, tryNumber: 1 }),
 		kind: 'failure',
+		alertKey: alertKeyOf(workflowId || pipeline, taskId, message),
 		message,
 		log: errorLogOf(error),
 		logUrl: url,

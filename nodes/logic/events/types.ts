@@ -10,6 +10,8 @@ export interface PipelineEvent extends RunItem {
 	/** idempotency key: source|pipeline|run|task|try, the same delivery twice gives the same key */
 	eventKey: string;
 	kind: EventKind;
+	/** n8n errors: workflow|node|error fingerprint, the same for repeats of one failure (one card per window) */
+	alertKey?: string;
 	/** the exception / error text the sender gave (may be empty) */
 	message: string;
 	/** stack or other detail, for the Log Summarizer when no log can be fetched */
@@ -26,6 +28,8 @@ export interface EventProblem {
 	value: string;
 	problem: string;
 	hint: string;
+	/** the HTTP status a webhook answers with: 400, or 413 for a body over the size limit */
+	status?: number;
 }
 
 export type EventResult = { ok: true; event: PipelineEvent } | { ok: false; problem: EventProblem };
