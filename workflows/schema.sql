@@ -202,6 +202,33 @@ BEGIN
 END
 $migration$;
 
+-- Version 4: freshness and hourly loads. A monitored table may name a timestamp column: the
+-- row-count monitor then stores max(that column) as latest_at and its age at the check as
+-- lag_minutes, and Row Count Diff judges it against max_lag_minutes (NULL: learnt from earlier
+-- lags). hourly_hours > 0 also judges the per-hour counts of that column over the last N hours
+-- against the same hour on earlier days and weeks; hours younger than settle_minutes still take
+-- late rows and are not judged as drops.
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 4) THEN
+		RETURN;
+	END IF;
+	ALTER TABLE pipeline_monitor.monitored_tables
+		ADD COLUMN timestamp_column text CHECK (timestamp_column IS NULL OR timestamp_column ~ '^[A-Za-z_][A-Za-z0-9_$]{0,62}$'),
+		ADD COLUMN max_lag_minutes integer CHECK (max_lag_minutes IS NULL OR max_lag_minutes > 0),
+		ADD COLUMN hourly_hours integer CHECK (hourly_hours IS NULL OR hourly_hours BETWEEN 1 AND 168),
+		ADD COLUMN settle_minutes integer NOT NULL DEFAULT 120 CHECK (settle_minutes >= 0),
+		ADD CONSTRAINT monitored_tables_hourly_needs_column CHECK (hourly_hours IS NULL OR timestamp_column IS NOT NULL);
+	ALTER TABLE pipeline_monitor.row_counts
+		ADD COLUMN latest_at timestamptz,
+		ADD COLUMN lag_minutes numeric,
+		ADD COLUMN allowed_lag_minutes numeric,
+		ADD COLUMN hourly jsonb;
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (4, 'freshness (monitored_tables.timestamp_column, max_lag_minutes; row_counts.latest_at, lag_minutes) and hourly loads (hourly_hours, settle_minutes; row_counts.hourly)');
+END
+$migration$;
+
 -- Version 5: responding from the card. Operators act on a failure through signed links on its
 -- Teams card (acknowledge, retry the failed tasks, mute the pipeline); every action, refused ones
 -- included, is one row in "actions", and a link's nonce is unique there, so a link works once.

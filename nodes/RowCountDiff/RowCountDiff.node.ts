@@ -2,7 +2,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { DEFAULT_RULES, checkHistory, judgeTable, localDate, readCount } from '../logic/rowCount/diff';
 import type { TableRules } from '../logic/rowCount/diff';
-import { checkTableName, checkMeasuredAt, rulesFor } from '../logic/rowCount/tableInput';
+import { judgeFreshness, withFreshness } from '../logic/rowCount/freshness';
+import { allowedLagFor, checkTableName, checkMeasuredAt, expectedNoteOn, judgesFreshness, lagsOf, rulesFor } from '../logic/rowCount/tableInput';
 import type { Fields } from '../logic/rowCount/tableInput';
 import type { Cadence } from '../logic/shared/items';
 import { checkZone } from '../logic/shared/time';
@@ -25,7 +26,7 @@ export class RowCountDiff implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Input 1 takes the current count per table (table, rows, measuredAt; optional cadence, annotations, muteUntil). History comes from a field of each item ([{date, rows}], oldest first) or from input 2 (one row per table and day: table, date, rows).',
+					'Input 1 takes the current count per table (table, rows, measuredAt; optional cadence, annotations, muteUntil; for freshness latestAt = max of its timestamp column, optional maxLagMinutes). History comes from a field of each item ([{date, rows, lagMinutes?}], oldest first) or from input 2 (one row per table and day: table, date, rows, optional lagMinutes).',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -73,6 +74,13 @@ export class RowCountDiff implements INodeType {
 				options: [
 					{ displayName: 'Cadence Field', name: 'cadence', type: 'string', default: 'cadence' },
 					{ displayName: 'History Field', name: 'history', type: 'string', default: 'history' },
+					{
+						displayName: 'Latest At Field',
+						name: 'latestAt',
+						type: 'string',
+						default: 'latestAt',
+						description: 'Field with the newest timestamp of the table (max of its timestamp column); items that have it are also judged on freshness',
+					},
 					{ displayName: 'Measured At Field', name: 'measuredAt', type: 'string', default: 'measuredAt' },
 					{ displayName: 'Rows Field', name: 'rows', type: 'string', default: 'rows' },
 					{ displayName: 'Table Field', name: 'table', type: 'string', default: 'table' },
@@ -85,6 +93,13 @@ export class RowCountDiff implements INodeType {
 				placeholder: 'Add option',
 				default: {},
 				options: [
+					{
+						displayName: 'Allowed Lag (Minutes)',
+						name: 'maxLagMinutes',
+						type: 'number',
+						default: 0,
+						description: "Freshness: the largest age of a table's newest row that is still fine. 0 learns it per table from at least 7 earlier lags (history lagMinutes). An item's own maxLagMinutes wins.",
+					},
 					{ displayName: 'Extra Holidays', name: 'extraHolidays', type: 'string', default: '', placeholder: '2026-12-31, 2027-01-02', description: 'Comma-separated dates (YYYY-MM-DD) treated like Korean public holidays' },
 					{ displayName: 'Fail Score', name: 'failScore', type: 'number', default: 6, typeOptions: { numberPrecision: 1 }, description: 'Robust score (in MAD-sigmas) at which a change is red' },
 					{ displayName: 'Flatline Days', name: 'flatlineDays', type: 'number', default: 2, description: 'Days in a row without new rows that make a flatline' },
@@ -112,8 +127,9 @@ export class RowCountDiff implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData(0);
-		const fields: Fields = { table: 'table', rows: 'rows', measuredAt: 'measuredAt', history: 'history', cadence: 'cadence', ...(this.getNodeParameter('fields', 0, {}) as Partial<Fields>) };
-		const o = this.getNodeParameter('options', 0, {}) as Partial<Omit<TableRules, 'extraHolidays'>> & { extraHolidays?: string };
+		const { latestAt: latestAtField = 'latestAt', ...renamed } = this.getNodeParameter('fields', 0, {}) as Partial<Fields> & { latestAt?: string };
+		const fields: Fields = { table: 'table', rows: 'rows', measuredAt: 'measuredAt', history: 'history', cadence: 'cadence', ...renamed };
+		const { maxLagMinutes, ...o } = this.getNodeParameter('options', 0, {}) as Partial<Omit<TableRules, 'extraHolidays'>> & { extraHolidays?: string; maxLagMinutes?: number };
 		let base: TableRules;
 		try {
 			const zone = checkZone(this.getNodeParameter('timezone', 0) as string, 'Time Zone');
@@ -147,7 +163,7 @@ export class RowCountDiff implements INodeType {
 			for (const { json } of rows) {
 				const table = String(json[fields.table] ?? '');
 				const list = historyByTable.get(table) ?? [];
-				list.push({ date: json.date ?? json[fields.measuredAt], rows: json[fields.rows] });
+				list.push({ date: json.date ?? json[fields.measuredAt], rows: json[fields.rows], lagMinutes: json.lagMinutes ?? json.lag_minutes });
 				historyByTable.set(table, list);
 			}
 		}
@@ -160,8 +176,21 @@ export class RowCountDiff implements INodeType {
 				const table = checkTableName(json, fields);
 				const rules = rulesFor(json, base, fields);
 				const measuredAt = checkMeasuredAt(json, fields);
-				const history = checkHistory(fromInput2 ? (historyByTable.get(table) ?? []) : json[fields.history], rules.zone, fromInput2 ? `history of ${table} (input 2)` : fields.history);
-				const result = judgeTable({ table, rows: readCount(json[fields.rows], fields.rows), measuredAt, history }, rules);
+				const rawHistory = fromInput2 ? (historyByTable.get(table) ?? []) : json[fields.history];
+				const historyField = fromInput2 ? `history of ${table} (input 2)` : fields.history;
+				const history = checkHistory(rawHistory, rules.zone, historyField);
+				let result = judgeTable({ table, rows: readCount(json[fields.rows], fields.rows), measuredAt, history }, rules);
+				if (judgesFreshness(json, latestAtField)) {
+					// freshness: the newest row's age at the time of the count, against the allowed lag
+					const latest = json[latestAtField];
+					const fresh = judgeFreshness(
+						{ table, maxTimestamp: latest, maxTimestampField: latestAtField, checkedAt: measuredAt, allowedLagMinutes: allowedLagFor(json, maxLagMinutes), lagHistory: lagsOf(rawHistory as unknown[], historyField) },
+						rules.zone,
+					);
+					const date = localDate(measuredAt, fields.measuredAt, rules.zone);
+					const latestIso = latest === null || latest === undefined || latest === '' ? null : latest instanceof Date ? latest.toISOString() : String(latest);
+					result = withFreshness(result, fresh, latestIso, { date, expectedNote: expectedNoteOn(rules, date), muteUntil: rules.muteUntil });
+				}
 				if (onlyAlerts && (result.light === 'green' || result.light === 'grey')) continue;
 				out.push({ json: result as unknown as INodeExecutionData['json'], pairedItem: { item: i } });
 			} catch (error) {

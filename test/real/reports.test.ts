@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import type { SimRun } from '../support/airflow/world';
-import { launchStack, type RunResult, type Stack } from '../support/stack/launch';
+import { launchStack, outputOf, type RunResult, type Stack } from '../support/stack/launch';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type ReceivedMessage, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -260,6 +260,74 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 		const plain = await stack.execute('pmRowCountMonit1');
 		expect(plain.result.data.resultData.error).toBeUndefined();
 		expect(await row('demo.events')).toMatchObject({ light: 'red' });
+	}, 300_000);
+
+	it('row-count monitor judges freshness (schema v4): max(timestamp column) stored with its lag, red when over the allowed lag (configured or learnt); a bad timestamp column fails its table alone', async () => {
+		const todayLocal = "(now() AT TIME ZONE 'Asia/Seoul')::date";
+		await db.query(`
+			CREATE TABLE demo.loads (id serial PRIMARY KEY, loaded_at timestamptz);
+			INSERT INTO demo.loads (loaded_at) SELECT now() - interval '30 hours' FROM generate_series(1, 7000);
+			-- a timestamp without zone holds Asia/Seoul wall-clock times (the Settings time zone)
+			CREATE TABLE demo.fresh_loads (id serial PRIMARY KEY, loaded_at timestamp);
+			INSERT INTO demo.fresh_loads (loaded_at) SELECT (now() AT TIME ZONE 'Asia/Seoul') - interval '10 minutes' FROM generate_series(1, 7000);
+			CREATE TABLE demo.text_stamps (id serial PRIMARY KEY, loaded_at text);
+			INSERT INTO demo.text_stamps (loaded_at) VALUES ('yesterday');
+			INSERT INTO pipeline_monitor.monitored_tables (table_name, cadence, count_mode, timestamp_column, max_lag_minutes) VALUES
+			  ('demo.loads', 'regular', 'exact', 'loaded_at', 360),
+			  ('demo.fresh_loads', 'regular', 'exact', 'loaded_at', NULL),
+			  ('demo.no_column', 'regular', 'exact', 'created_at', NULL),
+			  ('demo.text_stamps', 'regular', 'exact', 'loaded_at', NULL);
+			-- fresh_loads' earlier checks found its newest row 20-44 minutes old: the allowed lag is learnt from them
+			INSERT INTO pipeline_monitor.row_counts (table_name, measured_on, measured_at, rows, lag_minutes)
+			SELECT t, d, d + time '08:00', 7000 - 500 * g, 20 + 2 * g
+			FROM (VALUES ('demo.loads'), ('demo.fresh_loads')) AS v(t), generate_series(1, 12) AS g,
+			     LATERAL (SELECT ${todayLocal} - g AS d) AS x;
+		`);
+		await db.query(`CREATE TABLE demo.no_column (id serial PRIMARY KEY)`);
+		teams.clear();
+		const run = await stack.execute('pmRowCountMonit1');
+		expect(run.result.data.resultData.error).toBeUndefined();
+		const stored = await db.query(
+			`SELECT table_name, rows::int, delta::int, light, reason->>'code' AS code, reason->>'text' AS text, latest_at, lag_minutes::float8 AS lag, allowed_lag_minutes::float8 AS allowed
+			 FROM pipeline_monitor.row_counts WHERE measured_on = ${todayLocal} ORDER BY table_name`,
+		);
+		const byTable = Object.fromEntries(stored.rows.map((r) => [r.table_name, r]));
+		// stale: 30 h old against 6 h allowed, while the volume (500 rows as usual) is fine
+		expect(byTable['demo.loads']).toMatchObject({ rows: 7000, delta: 500, light: 'red', code: 'stale', allowed: 360 });
+		expect(byTable['demo.loads'].lag).toBeGreaterThan(1790);
+		expect(byTable['demo.loads'].lag).toBeLessThan(1830);
+		expect(Math.abs((byTable['demo.loads'].latest_at as Date).getTime() - (Date.now() - 30 * 3600_000))).toBeLessThan(15 * MIN);
+		// fresh: 10 minutes old (read in Asia/Seoul), allowed lag learnt from 12 earlier lags
+		expect(byTable['demo.fresh_loads']).toMatchObject({ rows: 7000, delta: 500, light: 'green' });
+		expect(byTable['demo.fresh_loads'].lag).toBeGreaterThan(9);
+		expect(byTable['demo.fresh_loads'].lag).toBeLessThan(25);
+		expect(byTable['demo.fresh_loads'].allowed).toBeGreaterThan(44);
+		// the other tables are still judged and stored; the two bad columns are not stored
+		for (const t of ['demo.customers', 'demo.events', 'demo.orders']) expect(byTable[t]).toBeDefined();
+		expect(byTable['demo.orders'].latest_at).toBeNull();
+		expect(byTable['demo.no_column']).toBeUndefined();
+		expect(byTable['demo.text_stamps']).toBeUndefined();
+		const failed = Object.fromEntries(outputOf(run, 'Failed tables').map((f) => [f.table, f.reason as { code: string; text: string }]));
+		expect(failed['demo.no_column']).toMatchObject({ code: 'freshness_failed', text: expect.stringContaining('timestamp column created_at does not exist in table demo.no_column') });
+		expect(failed['demo.text_stamps']).toMatchObject({ code: 'freshness_failed', text: expect.stringContaining('holds no timestamps (type text)') });
+
+		const anomalies = teams.posted().find((m) => cardText(m).includes('적재 건수 이상'))!;
+		expect(checkWorkflowsMessage(anomalies.body)).toEqual({ valid: true, errors: [] });
+		const text = cardText(anomalies);
+		expect(text).toContain('demo.loads');
+		expect(text).toContain('최신 행');
+		expect(text).toContain('신선도 확인 실패');
+		expect(text).not.toContain('demo.fresh_loads');
+
+		// the check can fail: a fresh newest row makes demo.loads green again
+		await db.query(`INSERT INTO demo.loads (loaded_at) VALUES (now() - interval '5 minutes')`);
+		await db.query(`UPDATE pipeline_monitor.monitored_tables SET enabled = false WHERE table_name IN ('demo.no_column', 'demo.text_stamps')`);
+		const again = await stack.execute('pmRowCountMonit1');
+		expect(again.result.data.resultData.error).toBeUndefined();
+		const loads = (await db.query(`SELECT light, lag_minutes::float8 AS lag FROM pipeline_monitor.row_counts WHERE table_name = 'demo.loads' AND measured_on = ${todayLocal}`)).rows[0];
+		expect(loads.light).toBe('green');
+		expect(loads.lag).toBeLessThan(10);
+		await db.query(`UPDATE pipeline_monitor.monitored_tables SET enabled = false WHERE table_name IN ('demo.loads', 'demo.fresh_loads')`);
 	}, 300_000);
 
 	it('heartbeat: all alive, then Airflow broken: still checks the rest, stores the row and posts naming Airflow', async () => {

@@ -154,6 +154,12 @@ maybe('status page workflow in real n8n', () => {
 		expect(bars.match(/class="d-red"/g)).toHaveLength(1);
 		expect(bars.match(/<rect class="b"/g)).toHaveLength(28); // 29 deltas over 30 days, the flagged one red
 		expect(payments).toMatch(/이상 표시된 날: \d{4}-\d{2}-\d{2}/);
+		// freshness, mute and annotation of dw.payments (schema v3/v4)
+		const day0 = now.setZone('Asia/Seoul').startOf('day');
+		expect(body).toContain(`최신 행 ${day0.plus({ hours: 10 }).minus({ hours: 26 }).toFormat('yyyy-MM-dd HH:mm')} (26.0시간 경과, 허용 6.0시간)`);
+		expect(body).toContain(`${day0.plus({ days: 2 }).toISODate()}까지 알림 끔`);
+		expect(body).toContain(`주석: ${day0.minus({ days: 3 }).toISODate()} 장애: PG사 장애로 결제 적재 지연`);
+		expect((await get('?lang=en')).body).toContain(`Muted until ${day0.plus({ days: 2 }).toISODate()}`);
 		const monthly = await get('?cadence=monthly');
 		expect([...monthly.body.matchAll(/data-cadence="([a-z_]+)"/g)].map((m) => m[1])).toEqual(['monthly']);
 	}, 60_000);

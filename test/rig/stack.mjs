@@ -30,6 +30,8 @@ export const CREDENTIAL_IDS = {
 	callbackAuth: 'pmCallbackAuth01',
 	statusPageAuth: 'pmStatusPageAuth',
 	actionKey: 'pmActionKey00001',
+	/** only with options.mysql: the warehouse an operator picks in the MySQL nodes */
+	warehouseMysql: 'pmWarehouseMy01',
 };
 
 /** Workflow files in workflows/ (base names), in import order. */
@@ -68,9 +70,22 @@ const TRIGGER_TYPES = new Set([...WEBHOOK_TYPES, 'n8n-nodes-base.scheduleTrigger
 const hasTrigger = (wf, types) => wf.nodes.some((n) => types.has(n.type) && !n.disabled);
 const webhookPaths = (wf) => wf.nodes.filter((n) => (n.type === 'n8n-nodes-base.webhook' || n.type === 'n8n-nodes-pipeline-monitor.pipelineWebhook') && !n.disabled).map((n) => n.parameters.path);
 
-function credentialRecords({ db, airflow, teams, openai, secrets }) {
+/**
+ * Binds a MySQL credential to every MySQL node of a workflow, as an operator picks it in the
+ * editor (the workflow files name none: the warehouse is the user's own).
+ */
+export function bindMysqlCredential(wf) {
+	for (const node of wf.nodes) if (node.type === 'n8n-nodes-base.mySql') node.credentials = { mySql: { id: CREDENTIAL_IDS.warehouseMysql, name: 'Warehouse MySQL' } };
+	return wf;
+}
+
+function credentialRecords({ db, airflow, teams, openai, secrets, mysql }) {
 	const rec = (key, type, name, data) => ({ id: CREDENTIAL_IDS[key], name, type, data });
+	const extra = mysql
+		? [rec('warehouseMysql', 'mySql', 'Warehouse MySQL', { host: mysql.host, port: mysql.port, database: mysql.database, user: mysql.user, password: mysql.password, connectTimeout: 10000, ssl: false, sshTunnel: false })]
+		: [];
 	return [
+		...extra,
 		rec('monitorDb', 'postgres', 'Pipeline Monitor DB', {
 			host: db.host,
 			port: db.port,
@@ -184,6 +199,7 @@ async function waitForWebhooks(baseUrl, paths, timeoutMs) {
  *   postgresUrl: an external database for the monitor (default: embedded)
  *   settings: { <workflow>: { <name>: value } } set in that workflow's "Settings" node
  *   pgDir: keep the embedded cluster there (reused across runs); default: a temporary one
+ *   mysql: { host, port, database, user, password } a MySQL/MariaDB warehouse, bound to the MySQL nodes
  *   seedSql, secrets { callbackToken, statusUser, statusPassword }, n8nPort, dir, extraEnv, log
  */
 export async function startStack(options) {
@@ -230,10 +246,10 @@ export async function startStack(options) {
 		}
 		const env = await n8nEnv({ userFolder, pg: embedded, port: options.n8nPort, extra: options.extraEnv ?? {} });
 
-		const credentials = credentialRecords({ db, airflow: options.airflow, teams: options.teams, openai: options.openai, secrets });
+		const credentials = credentialRecords({ db, airflow: options.airflow, teams: options.teams, openai: options.openai, secrets, mysql: options.mysql });
 		const names = options.workflows ?? workflowFiles();
 		const workflows = names.map((name) => {
-			const wf = readWorkflow(name);
+			const wf = options.mysql ? bindMysqlCredential(readWorkflow(name)) : readWorkflow(name);
 			return { name, wf: options.settings?.[name] ? applySettings(wf, options.settings[name]) : wf };
 		});
 		const publishMode = options.publish ?? 'webhooks';

@@ -1,10 +1,11 @@
 /**
- * Freshness (issue 11, item 7; logic only, not wired into a node or workflow yet): how far the
- * newest row of a table (max of its timestamp column) lags behind the time of the check, against
- * an allowed lag that is configured or learnt from earlier lags of the same table.
+ * Freshness (issue 11, item 7): how far the newest row of a table (max of its timestamp column)
+ * lags behind the time of the check, against an allowed lag that is configured or learnt from
+ * earlier lags of the same table. Row Count Diff joins this verdict to the volume verdict
+ * (`withFreshness`) when an item carries `latestAt`.
  */
 import { InputError } from '../shared/errors';
-import type { Light, Reason } from '../shared/items';
+import type { Light, Reason, RowCountItem } from '../shared/items';
 import { MAD_TO_SIGMA } from '../shared/stats';
 import { parseInstant } from '../shared/time';
 import { median } from './profile';
@@ -19,6 +20,8 @@ export interface FreshnessInput {
 	allowedLagMinutes?: number;
 	/** lags (minutes) measured at earlier checks, oldest first */
 	lagHistory?: readonly number[];
+	/** the item field `maxTimestamp` came from, named in errors */
+	maxTimestampField?: string;
 }
 
 export interface FreshnessResult {
@@ -63,7 +66,7 @@ export function judgeFreshness(input: FreshnessInput, zone: string): FreshnessRe
 	const allowed = configured ?? learnAllowedLag(history);
 	const learnt = configured === undefined && allowed !== null;
 	const base = { table: input.table, allowedLagMinutes: allowed, learnt };
-	const newest = parseInstant(input.maxTimestamp, 'maxTimestamp', zone);
+	const newest = parseInstant(input.maxTimestamp, input.maxTimestampField ?? 'maxTimestamp', zone);
 	if (!newest) {
 		return { ...base, lagMinutes: null, light: 'red', reason: { code: 'no_rows', light: 'red', text: 'No row with a timestamp: the table is empty or the column is all null' } };
 	}
@@ -78,4 +81,60 @@ export function judgeFreshness(input: FreshnessInput, zone: string): FreshnessRe
 	if (lag > allowed) return { ...base, lagMinutes: lag, light: 'red', reason: { code: 'stale', light: 'red', text: `Newest row is ${minutes(lag)} old (${how})` } };
 	if (lag > 0.75 * allowed) return { ...base, lagMinutes: lag, light: 'yellow', reason: { code: 'stale_soon', light: 'yellow', text: `Newest row is ${minutes(lag)} old, near the limit (${how})` } };
 	return { ...base, lagMinutes: lag, light: 'green', reason: { code: 'fresh', light: 'green', text: `Newest row is ${minutes(lag)} old (${how})` } };
+}
+
+/** The freshness part of a Row Count Diff item. */
+export interface FreshnessView {
+	latestAt: string | null;
+	lagMinutes: number | null;
+	allowedLagMinutes: number | null;
+	learnt: boolean;
+	light: Light;
+	reason: Reason;
+}
+
+export type FreshRowCountItem = RowCountItem & {
+	latestAt: string | null;
+	lagMinutes: number | null;
+	allowedLagMinutes: number | null;
+	freshness: FreshnessView;
+	/** the volume verdict alone (light and reason) when the freshness verdict decided the item */
+	volume?: { light: Light; reason: Reason };
+};
+
+const ALARM_RANK: Record<Light, number> = { green: 0, grey: 0, yellow: 1, red: 2 };
+
+/** How a muted or expected day quiets a yellow or red freshness verdict (as it quiets the volume verdict). */
+export interface Quiet {
+	/** the note of an `expected` annotation covering the day */
+	expectedNote?: string;
+	/** muted up to and including this local date */
+	muteUntil?: string;
+	/** the judged local date */
+	date: string;
+}
+
+function quieted(f: FreshnessResult, quiet: Quiet): FreshnessResult {
+	if (f.light !== 'red' && f.light !== 'yellow') return f;
+	if (quiet.expectedNote !== undefined) return { ...f, light: 'green', reason: { code: 'expected', light: 'green', text: `Expected (${quiet.expectedNote}): ${f.reason.text}` } };
+	if (quiet.muteUntil && quiet.date <= quiet.muteUntil) return { ...f, light: 'green', reason: { code: 'muted', light: 'green', text: `Muted until ${quiet.muteUntil}: ${f.reason.text}` } };
+	return f;
+}
+
+const round1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
+
+/**
+ * Joins a freshness verdict to a volume verdict: a yellow or red freshness verdict that is worse
+ * than the volume's decides the item's light and reason (the volume verdict is kept in `volume`);
+ * a grey freshness verdict (allowed lag not learnt yet) never greys a judged volume.
+ */
+export function withFreshness(item: RowCountItem, fresh: FreshnessResult, latestAt: string | null, quiet: Quiet): FreshRowCountItem {
+	const f = quieted(fresh, quiet);
+	const freshness: FreshnessView = { latestAt, lagMinutes: round1(f.lagMinutes), allowedLagMinutes: round1(f.allowedLagMinutes), learnt: f.learnt, light: f.light, reason: f.reason };
+	const base = { ...item, latestAt, lagMinutes: freshness.lagMinutes, allowedLagMinutes: freshness.allowedLagMinutes, freshness };
+	if (ALARM_RANK[f.light] > ALARM_RANK[item.light]) {
+		const text = item.light === 'green' || item.light === 'grey' ? f.reason.text : `${f.reason.text}; rows: ${item.reason.text}`;
+		return { ...base, light: f.light, reason: { code: f.reason.code, light: f.light, text }, volume: { light: item.light, reason: item.reason } };
+	}
+	return base;
 }

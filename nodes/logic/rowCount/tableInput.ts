@@ -46,3 +46,43 @@ export function checkMeasuredAt(json: Record<string, unknown>, fields: Fields): 
 	}
 	return measuredAt instanceof Date ? measuredAt.toISOString() : String(measuredAt);
 }
+
+/** The note of an `expected` annotation covering `date`, if any. */
+export function expectedNoteOn(rules: TableRules, date: string): string | undefined {
+	for (const a of rules.annotations ?? []) if (a.kind === 'expected' && a.from <= date && date <= a.to) return a.note ?? 'expected';
+	return undefined;
+}
+
+/** A table's configured allowed lag: the item's `maxLagMinutes`, else the node's (0 = learn it). */
+export function allowedLagFor(json: Record<string, unknown>, nodeDefault: number | undefined): number | undefined {
+	const v = json.maxLagMinutes;
+	if (v === undefined || v === null || v === '') return nodeDefault && nodeDefault > 0 ? nodeDefault : undefined;
+	const n = Number(v);
+	if (!Number.isFinite(n) || n <= 0) throw new InputError('maxLagMinutes', v, 'is not a positive number of minutes', 'Give the largest lag that is still fine (e.g. 360), or leave it empty to learn it from earlier checks.');
+	return n;
+}
+
+/** Earlier lags (minutes) from history entries that carry `lagMinutes` (or `lag_minutes`), oldest first; entries without one are skipped. */
+export function lagsOf(entries: readonly unknown[], field: string): number[] {
+	const out: number[] = [];
+	entries.forEach((e, i) => {
+		if (!e || typeof e !== 'object') return;
+		const o = e as Record<string, unknown>;
+		const v = o.lagMinutes ?? o.lag_minutes;
+		if (v === undefined || v === null || v === '') return;
+		const n = Number(v);
+		if (!Number.isFinite(n)) throw new InputError(`${field}[${i}].lagMinutes`, v, 'is not a number of minutes', 'Give the lag measured at that check in minutes, or leave it empty.');
+		out.push(n);
+	});
+	return out;
+}
+
+/**
+ * Whether an item is judged on freshness: when it names its timestamp column (`timestampColumn`,
+ * as the row-count monitor's count query does), exactly when that name is set; otherwise when it
+ * has the latest-at field (null there means no row has a timestamp: red `no_rows`).
+ */
+export function judgesFreshness(json: Record<string, unknown>, latestAtField: string): boolean {
+	if ('timestampColumn' in json) return typeof json.timestampColumn === 'string' && json.timestampColumn !== '';
+	return latestAtField in json && json[latestAtField] !== undefined;
+}

@@ -54,6 +54,12 @@ export interface PageLabels {
 	noCounts: string;
 	estimated: string;
 	notMeasured: string;
+	newestRow: (at: string, age: string, allowed: string | null) => string;
+	mutedUntil: (day: string) => string;
+	annotated: string;
+	annotationKind: Record<string, string>;
+	hours: (h: string) => string;
+	minutes: (m: string) => string;
 	trendLabel: (table: string, min: string, max: string) => string;
 	notice: (n: Notice) => string;
 	/** run and task states of Airflow and n8n, as the reader says them */
@@ -148,6 +154,12 @@ const VERDICT_EN: Record<string, string> = {
 	stale: 'Stale',
 	stale_soon: 'Nearly stale',
 	no_rows: 'No rows with a timestamp',
+	freshness_failed: 'Freshness check failed',
+	hours_normal: 'Hourly loads normal',
+	settling: 'Recent hours still settling',
+	hour_missing: 'An hour without rows',
+	hour_drop: 'An hour loaded less than usual',
+	hour_spike: 'An hour loaded more than usual',
 };
 const VERDICT_KO: Record<string, string> = {
 	normal: '정상 범위',
@@ -171,6 +183,12 @@ const VERDICT_KO: Record<string, string> = {
 	stale: '오래된 데이터',
 	stale_soon: '곧 오래된 데이터',
 	no_rows: '타임스탬프가 있는 행 없음',
+	freshness_failed: '신선도 확인 실패',
+	hours_normal: '시간별 적재 정상',
+	settling: '최근 시간대는 아직 적재 중',
+	hour_missing: '적재가 없는 시간대',
+	hour_drop: '평소보다 적게 적재된 시간대',
+	hour_spike: '평소보다 많이 적재된 시간대',
 };
 
 const CADENCE_NAMES_EN = 'all, regular, regular_holiday, monthly, irregular';
@@ -268,6 +286,12 @@ const EN: PageLabels = {
 	noCounts: 'No row counts recorded yet.',
 	estimated: 'estimate',
 	notMeasured: 'not measured',
+	newestRow: (at, age, allowed) => `Newest row ${at} (${age} old${allowed ? `; allowed ${allowed}` : ''})`,
+	mutedUntil: (day) => `Muted until ${day}`,
+	annotated: 'Annotated',
+	annotationKind: { incident: 'incident', backfill: 'backfill', expected: 'expected' },
+	hours: (h) => `${h} h`,
+	minutes: (m) => `${m} min`,
 	trendLabel: (table, min, max) => `Rows loaded per day into ${table}: least ${min}, most ${max}`,
 	notice: (n) => NOTICE_EN[n.code](n.value),
 	state: STATE_EN,
@@ -331,6 +355,12 @@ const KO: PageLabels = {
 	noCounts: '기록된 행 수가 아직 없습니다.',
 	estimated: '추정치',
 	notMeasured: '측정 없음',
+	newestRow: (at, age, allowed) => `최신 행 ${at} (${age} 경과${allowed ? `, 허용 ${allowed}` : ''})`,
+	mutedUntil: (day) => `${day}까지 알림 끔`,
+	annotated: '주석',
+	annotationKind: { incident: '장애', backfill: '백필', expected: '예정된 변화' },
+	hours: (h) => `${h}시간`,
+	minutes: (m) => `${m}분`,
 	trendLabel: (table, min, max) => `${table} 일별 적재량: 최소 ${min}, 최대 ${max}`,
 	notice: (n) => NOTICE_KO[n.code](n.value),
 	state: STATE_KO,

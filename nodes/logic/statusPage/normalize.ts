@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import type { Cadence, Light } from '../shared/items';
 import { CADENCES, EVENT_KINDS } from './types';
-import type { EventKind, EventView, Notice, PageData, PageRequest, PipelineView, TableTrend } from './types';
+import type { EventKind, EventView, Notice, PageData, PageRequest, PipelineView, TableAnnotation, TableTrend } from './types';
 
 export type Row = Record<string, unknown>;
 
@@ -205,6 +205,34 @@ function cadenceOf(value: unknown): Cadence {
 }
 
 /** Groups the row-count rows per table into a daily series over the trend window, latest value last. */
+function freshnessOf(row: Row): TableTrend['freshness'] {
+	const latestAt = instant(row.latestAt);
+	return latestAt ? { latestAt, lagMinutes: numberOrNull(row.lagMinutes), allowedLagMinutes: numberOrNull(row.allowedLagMinutes) } : null;
+}
+
+/** Annotations as the query aggregates them (jsonb list of {from, to, kind, note}); malformed entries are skipped. */
+function annotationsOf(value: unknown): TableAnnotation[] {
+	let v = value;
+	if (typeof v === 'string') {
+		try {
+			v = JSON.parse(v);
+		} catch {
+			return [];
+		}
+	}
+	if (!Array.isArray(v)) return [];
+	const out: TableAnnotation[] = [];
+	for (const a of v.slice(0, 50)) {
+		if (!a || typeof a !== 'object') continue;
+		const o = a as Row;
+		const from = localDay(o.from);
+		const kind = text(o.kind);
+		if (!from || !kind) continue;
+		out.push({ from, to: localDay(o.to) ?? from, kind, note: text(o.note) });
+	}
+	return out;
+}
+
 export function toTableTrends(rows: readonly Row[], request: Pick<PageRequest, 'trendFrom' | 'today'>): TableTrend[] {
 	const days = daysBetween(request.trendFrom, request.today);
 	const byTable = new Map<string, Row[]>();
@@ -238,6 +266,10 @@ export function toTableTrends(rows: readonly Row[], request: Pick<PageRequest, '
 			series: days.map((d) => (byDay.has(d) ? numberOrNull(byDay.get(d)!.rows) : null)),
 			loads: days.map((d) => (byDay.has(d) ? numberOrNull(byDay.get(d)!.delta) : null)),
 			lights: days.map((d) => (byDay.has(d) ? lightOrNull(byDay.get(d)!.light) : null)),
+			freshness: last ? freshnessOf(last) : null,
+			// table-level (every row of the table carries them): read from the latest row
+			muteUntil: localDay((last ?? list[0]).muteUntil),
+			annotations: annotationsOf((last ?? list[0]).annotations),
 		});
 	}
 	return trends.sort((a, b) => a.table.localeCompare(b.table));

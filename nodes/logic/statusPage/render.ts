@@ -250,7 +250,7 @@ function tableRow(tt: TableTrend, request: PageRequest, t: PageLabels): string {
 		`<tr>${cell(c.table, `<strong class="id" title="${escapeHtml(tt.table)}">${escapeHtml(displayId(tt.table))}</strong>${description}`)}` +
 		cell(c.rows, rows, 'num inl') +
 		cell(c.delta, escapeHtml(formatDelta(latest?.delta ?? null)), 'num inl') +
-		cell(c.verdict, verdict) +
+		cell(c.verdict, verdict + tableNotesHtml(tt, request, t)) +
 		cell(c.trend(request.trendDays), loadBarsSvg(tt.loads, tt.lights, { label }) + flags) +
 		`${cell(c.time, escapeHtml(latest?.day ?? '–'), 'nowrap muted inl')}</tr>`
 	);
@@ -260,6 +260,28 @@ function tableRow(tt: TableTrend, request: PageRequest, t: PageLabels): string {
 function daysOf(from: string, count: number): string[] {
 	const start = DateTime.fromISO(from, { zone: 'UTC' });
 	return Array.from({ length: count }, (_, i) => start.plus({ days: i }).toISODate()!);
+}
+
+function formatLag(minutes: number, t: PageLabels): string {
+	return minutes >= 120 ? t.hours((minutes / 60).toFixed(1)) : t.minutes(String(Math.round(minutes)));
+}
+
+/** Freshness, mute and annotations of a table, under its verdict. */
+function tableNotesHtml(tt: TableTrend, request: PageRequest, t: PageLabels): string {
+	const notes: string[] = [];
+	const f = tt.freshness;
+	if (f) {
+		const age = f.lagMinutes === null ? '–' : formatLag(Math.max(0, f.lagMinutes), t);
+		notes.push(`<div class="muted freshness">${escapeHtml(t.newestRow(formatInstant(f.latestAt, request.timezone), age, f.allowedLagMinutes === null ? null : formatLag(f.allowedLagMinutes, t)))}</div>`);
+	}
+	if (tt.muteUntil && tt.muteUntil >= request.today) notes.push(`<div class="muted muted-until">${escapeHtml(t.mutedUntil(tt.muteUntil))}</div>`);
+	if (tt.annotations.length > 0) {
+		const list = tt.annotations
+			.map((a) => `${a.from === a.to ? a.from : `${a.from}–${a.to}`} ${t.annotationKind[a.kind] ?? a.kind}${a.note ? `: ${truncate(a.note, 120)}` : ''}`)
+			.join('; ');
+		notes.push(`<div class="muted annotations">${escapeHtml(`${t.annotated}: ${list}`)}</div>`);
+	}
+	return notes.join('');
 }
 
 function rowCountsHtml(data: PageData, request: PageRequest, t: PageLabels): string {

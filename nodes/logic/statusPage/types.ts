@@ -120,6 +120,19 @@ export interface TableTrend {
 	loads: Array<number | null>;
 	/** the light of each day's count, oldest first (null where nothing was measured) */
 	lights: Array<Light | null>;
+	/** freshness at the latest measurement (tables with a timestamp column) */
+	freshness: { latestAt: string; lagMinutes: number | null; allowedLagMinutes: number | null } | null;
+	/** the table is muted up to and including this local date */
+	muteUntil: string | null;
+	/** operators' annotations that touch the trend window, oldest first */
+	annotations: TableAnnotation[];
+}
+
+export interface TableAnnotation {
+	from: string;
+	to: string;
+	kind: string;
+	note: string | null;
 }
 
 /** Everything the page shows, already normalised. */

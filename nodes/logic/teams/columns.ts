@@ -34,6 +34,7 @@ const DEFAULTS: Record<ItemShape, Spec[]> = {
 		['delta', 'delta', ['delta']],
 		['expected', 'range', ['expectedLow', 'expectedHigh']],
 		['trend', 'trend', ['trend']],
+		['latest', 'date', ['latestAt']],
 		['reason', 'text', ['reason']],
 	],
 	summary: [

@@ -16,6 +16,8 @@ export interface StackOptions {
 	airflow: { baseUrl: string; apiVersion?: 'v1' | 'v2' | 'auto'; authType?: 'basic' | 'token' | 'bearer' | 'none'; username?: string; password?: string; token?: string; uiBaseUrl?: string };
 	teams: { webhookUrl: string; kind?: 'auto' | 'workflows' | 'connector' };
 	openai: { baseUrl: string; apiKey: string };
+	/** a MySQL/MariaDB warehouse: a "Warehouse MySQL" credential bound to every MySQL node */
+	mysql?: { host: string; port: number; database: string; user: string; password: string };
 	/** values for the "Settings" node of a workflow: { 'airflow-failure-collector': { useModel: false } } */
 	settings?: Record<string, Record<string, string | number | boolean>>;
 	/** run on the monitor database after the schema */

@@ -139,5 +139,13 @@ export function seedSql({ now, extraFailures = 30 }: SeedOptions): string {
 		}
 		out.push(`INSERT INTO pipeline_monitor.row_counts (table_name, measured_on, measured_at, rows, delta, light, reason, cadence) VALUES ${counts.join(',')};`);
 	}
+	// schema v3/v4: dw.payments has a timestamp column (newest row 26 h old at today's check, 6 h
+	// allowed), is muted until the day after tomorrow and has an incident annotated three days ago
+	const checked = today.plus({ hours: 10 });
+	out.push(
+		`UPDATE pipeline_monitor.monitored_tables SET timestamp_column = 'paid_at', max_lag_minutes = 360, mute_until = '${today.plus({ days: 2 }).toISODate()}' WHERE table_name = 'dw.payments';`,
+		`UPDATE pipeline_monitor.row_counts SET latest_at = '${checked.minus({ hours: 26 }).toISO()}', lag_minutes = 1560, allowed_lag_minutes = 360 WHERE table_name = 'dw.payments' AND measured_on = '${today.toISODate()}';`,
+		`INSERT INTO pipeline_monitor.annotations (table_name, from_day, to_day, kind, note, created_by) VALUES ('dw.payments', '${today.minus({ days: 3 }).toISODate()}', '${today.minus({ days: 3 }).toISODate()}', 'incident', 'PG사 장애로 결제 적재 지연', 'ops');`,
+	);
 	return out.join('\n');
 }

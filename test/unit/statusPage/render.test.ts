@@ -289,6 +289,29 @@ describe('toPageData', () => {
 		expect(data.tables[0].series.slice(-3)).toEqual([9007199254740, null, 5]);
 		expect(data.tables[0].latest).toMatchObject({ day: '2026-11-22', rows: 5, delta: -9007199254735 });
 	});
+	it('row counts show freshness, a mute still in force and the annotations of the window, in Korean and English, escaped', () => {
+		const fresh = [
+			{ table: 'dw.loads', cadence: 'regular', day: '2026-11-21', rows: '100', light: 'green', annotations: null, muteUntil: null },
+			{ table: 'dw.loads', cadence: 'regular', day: '2026-11-22', rows: '120', delta: '20', light: 'red', reason: { code: 'stale', light: 'red', text: 'Newest row is 30.0 h old' }, latestAt: '2026-11-21T00:00:00.000Z', lagMinutes: '1800', allowedLagMinutes: '360', muteUntil: '2026-11-30', annotations: [{ from: '2026-11-20', to: '2026-11-21', kind: 'incident', note: `outage ${HOSTILE.script}` }, { from: 'bad' }] },
+			{ table: 'dw.old_mute', cadence: 'regular', day: '2026-11-22', rows: '5', light: 'green', muteUntil: '2026-11-01', annotations: '[{"from":"2026-11-22","to":"2026-11-22","kind":"expected","note":null}]' },
+		];
+		const r = request();
+		const data = toPageData({ rowCounts: fresh }, r);
+		expect(data.tables[0]).toMatchObject({ freshness: { latestAt: '2026-11-21T00:00:00.000Z', lagMinutes: 1800, allowedLagMinutes: 360 }, muteUntil: '2026-11-30', annotations: [{ from: '2026-11-20', to: '2026-11-21', kind: 'incident' }] });
+		expect(data.tables[1]).toMatchObject({ freshness: null, annotations: [{ from: '2026-11-22', to: '2026-11-22', kind: 'expected', note: null }] });
+		const ko = renderStatusPage(data, r).html;
+		expect(ko).toContain('최신 행 2026-11-21 09:00 (30.0시간 경과, 허용 6.0시간)');
+		expect(ko).toContain('2026-11-30까지 알림 끔');
+		expect(ko).toContain('주석: 2026-11-20–2026-11-21 장애: outage &lt;script&gt;');
+		expect(ko).toContain('주석: 2026-11-22 예정된 변화');
+		expect(ko).not.toContain('2026-11-01까지 알림 끔'); // a mute that has ended is not shown
+		expect(dangerousMarkup(ko)).toEqual([]);
+		const en = request({ lang: 'en' });
+		const html = renderStatusPage(toPageData({ rowCounts: fresh }, en), en).html;
+		expect(html).toContain('Newest row 2026-11-21 09:00 (30.0 h old; allowed 6.0 h)');
+		expect(html).toContain('Muted until 2026-11-30');
+		expect(html).toContain('Annotated: 2026-11-20–2026-11-21 incident: outage');
+	});
 	it('accepts reasons stored as a JSON string or plain strings', () => {
 		const r = request();
 		const data = toPageData({ pipelines: [{ pipeline: 'p', reasons: '[{"text":"a"},"b"]' }, { pipeline: 'q', reasons: 'plain' }] }, r);
