@@ -2,6 +2,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { DEFAULT_RULES, checkHistory, judgeTable, localDate, readCount } from '../logic/rowCount/diff';
 import type { TableRules } from '../logic/rowCount/diff';
+import { BusinessCalendar, dayNumber } from '../logic/rowCount/calendar';
 import { judgeFreshness, withFreshness } from '../logic/rowCount/freshness';
 import { allowedLagFor, checkTableName, checkMeasuredAt, expectedNoteOn, judgesFreshness, lagsOf, rulesFor } from '../logic/rowCount/tableInput';
 import type { Fields } from '../logic/rowCount/tableInput';
@@ -183,11 +184,21 @@ export class RowCountDiff implements INodeType {
 				if (judgesFreshness(json, latestAtField)) {
 					// freshness: the newest row's age at the time of the count, against the allowed lag
 					const latest = json[latestAtField];
+					const date = localDate(measuredAt, fields.measuredAt, rules.zone);
+					// a business-day table's lag may grow by the days off before the check
+					const cal = rules.cadence === 'regular_holiday' ? new BusinessCalendar(rules.extraHolidays) : undefined;
 					const fresh = judgeFreshness(
-						{ table, maxTimestamp: latest, maxTimestampField: latestAtField, checkedAt: measuredAt, allowedLagMinutes: allowedLagFor(json, maxLagMinutes), lagHistory: lagsOf(rawHistory as unknown[], historyField) },
+						{
+							table,
+							maxTimestamp: latest,
+							maxTimestampField: latestAtField,
+							checkedAt: measuredAt,
+							allowedLagMinutes: allowedLagFor(json, maxLagMinutes),
+							lagHistory: lagsOf(rawHistory as unknown[], historyField, rules.zone, cal),
+							offDays: cal ? cal.offDaysUpTo(dayNumber(date)) : 0,
+						},
 						rules.zone,
 					);
-					const date = localDate(measuredAt, fields.measuredAt, rules.zone);
 					const latestIso = latest === null || latest === undefined || latest === '' ? null : latest instanceof Date ? latest.toISOString() : String(latest);
 					result = withFreshness(result, fresh, latestIso, { date, expectedNote: expectedNoteOn(rules, date), muteUntil: rules.muteUntil });
 				}

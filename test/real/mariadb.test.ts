@@ -34,6 +34,7 @@ maybe('row-count monitor against a real MariaDB (MySQL branch)', () => {
 			CREATE DATABASE wh;
 			CREATE USER 'monitor'@'127.0.0.1' IDENTIFIED BY 'm0n1tor-pw';
 			GRANT SELECT ON wh.* TO 'monitor'@'127.0.0.1';
+			SET SESSION max_recursive_iterations = 10000;
 			CREATE TABLE wh.seq (n int PRIMARY KEY);
 			INSERT INTO wh.seq WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 5000) SELECT n FROM s;
 			-- DATETIME holds Asia/Seoul wall-clock times (the Settings time zone): newest 10 minutes old

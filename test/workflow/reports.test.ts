@@ -108,30 +108,45 @@ maybe('report workflows in-process (credentialed nodes canned)', () => {
 		expect(() => calm.output('Post changes to Teams')).toThrow(/did not run/);
 	});
 
-	it('row-count monitor: a table that could not be counted becomes a red row of its own; MySQL tables say the branch is off', async () => {
+	it('row-count monitor: a table that could not be counted becomes a red row of its own; MySQL rows become items with freshness, mute and annotations', async () => {
 		const wf = load('row-count-monitor.json');
+		const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 		stub(wf, 'Load monitored tables', [
 			{ table_name: 'dw.orders', connection: 'default', cadence: 'regular', count_mode: 'exact', thresholds: {} },
 			{ table_name: 'dw.gone', connection: 'default', cadence: 'regular', count_mode: 'exact', thresholds: {} },
-			{ table_name: 'shop.items', connection: 'mysql', cadence: 'regular', count_mode: 'estimate', thresholds: {} },
+			{ table_name: 'shop.items', connection: 'mysql', cadence: 'regular', count_mode: 'estimate', thresholds: { minAbsChange: 5 }, timestamp_column: 'updated_at', max_lag_minutes: 60, mute_until: today, annotations: [] },
+			{ table_name: 'shop.notes', connection: 'mysql', cadence: 'regular', count_mode: 'exact', thresholds: {}, timestamp_column: 'note' },
 		]);
 		const now = new Date().toISOString();
 		stub(wf, 'Count rows (Postgres source)', [
 			{ table: 'dw.orders', rows: '2000', measuredAt: now, cadence: 'regular', estimated: false, error: null },
 			{ table: 'dw.gone', rows: null, measuredAt: now, cadence: 'regular', estimated: false, error: 'table dw.gone does not exist in this database' },
 		]);
+		// as the MySQL node answers (one row per table): a TIMESTAMP column's newest row as epoch seconds
+		stub(wf, 'Count rows (MySQL)', [
+			{ table: 'shop.items', rows: 42, latest_epoch: Math.floor(Date.now() / 1000) - 3 * 3600, latest_local: null, error: null, error_code: null },
+			{ table: 'shop.notes', rows: null, latest_epoch: null, latest_local: null, error: 'timestamp column note of table shop.notes holds no timestamps (type varchar)', error_code: 'freshness_failed' },
+		]);
 		const day = (d: number) => new Date(Date.now() - d * 86400_000).toISOString().slice(0, 10);
 		stub(wf, 'Load history', Array.from({ length: 10 }, (_, k) => ({ table: 'dw.orders', date: day(10 - k), rows: 1000 + 100 * k })));
 		stub(wf, 'Store row counts', [{ countsStored: 1 }]);
 		noSend(wf);
 		const result = await runWorkflow(wf, BASE);
-		expect(result.output('Row Count Diff').map((r) => [r.table, r.light])).toEqual([['dw.orders', 'green']]);
+		const judged = Object.fromEntries(result.output('Row Count Diff').map((r) => [r.table, r]));
+		expect(Object.keys(judged).sort()).toEqual(['dw.orders', 'shop.items']);
+		expect(judged['dw.orders']).toMatchObject({ light: 'green' });
+		expect(judged['dw.orders'].freshness).toBeUndefined();
+		// 3 h old against 60 min allowed: stale, but muted today (the volume has no history yet: grey); the item kept its estimate flag and threshold
+		expect(judged['shop.items']).toMatchObject({ rows: 42, light: 'grey', freshness: { light: 'green', reason: { code: 'muted' } } });
+		expect(judged['shop.items'].lagMinutes as number).toBeGreaterThan(175);
+		const counted = result.output('MySQL counts as items').find((i) => i.table === 'shop.items')!;
+		expect(counted).toMatchObject({ estimated: true, minAbsChange: 5, timestampColumn: 'updated_at', maxLagMinutes: 60, muteUntil: today });
 		const failed = Object.fromEntries(result.output('Failed tables').map((f) => [f.table, f]));
 		expect(failed['dw.gone']).toMatchObject({ light: 'red', rows: null, reason: { code: 'count_failed', text: '집계 실패: table dw.gone does not exist in this database' } });
-		expect(failed['shop.items'].reason).toMatchObject({ text: expect.stringContaining('MySQL counting is off') });
+		expect(failed['shop.notes'].reason).toMatchObject({ code: 'freshness_failed', text: expect.stringContaining('신선도 확인 실패: timestamp column note') });
 		const anomalies = JSON.stringify(result.output('Post anomalies to Teams')[0].payload);
 		expect(anomalies).toContain('dw.gone');
-		expect(anomalies).toContain('shop.items');
+		expect(anomalies).toContain('shop.notes');
 		expect(anomalies).not.toContain('dw.orders');
 		const daily = result.output('Post daily loaded rows to Teams')[0];
 		expect(checkWorkflowsMessage(daily.payload)).toEqual({ valid: true, errors: [] });

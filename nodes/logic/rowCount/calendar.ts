@@ -95,6 +95,13 @@ export class BusinessCalendar {
 		return out;
 	}
 
+	/** Days off in a row up to and including `day` (0 when `day` is a working day; at most 15). */
+	offDaysUpTo(day: number): number {
+		let n = 0;
+		while (n < 15 && this.isOff(day - n)) n++;
+		return n;
+	}
+
 	/** Adds `n` working days to `day` (n = 0 gives the day itself, or the next working day if it is off). */
 	addWorkdays(day: number, n: number): number {
 		let d = day;

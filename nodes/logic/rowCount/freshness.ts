@@ -22,6 +22,12 @@ export interface FreshnessInput {
 	lagHistory?: readonly number[];
 	/** the item field `maxTimestamp` came from, named in errors */
 	maxTimestampField?: string;
+	/**
+	 * Days off (weekend, holiday) in a row up to and including the day of the check, for a table
+	 * that loads on working days only: nothing lands on them, so the lag may be that many days
+	 * longer. Earlier lags in `lagHistory` must already be reduced by their own days off.
+	 */
+	offDays?: number;
 }
 
 export interface FreshnessResult {
@@ -38,14 +44,17 @@ export const MIN_LAG_HISTORY = 7;
 
 /**
  * The allowed lag learnt from earlier lags: the larger of 1.5 times the largest usual lag (the
- * 95th percentile) and the median plus 6 robust sigmas, never under 5 minutes.
+ * 95th percentile) and the median plus 6 robust sigmas, never under 5 minutes. Earlier breaches do
+ * not teach it: lags beyond twice the median plus 6 robust sigmas are left out of the percentile.
  */
 export function learnAllowedLag(lags: readonly number[]): number | null {
 	if (lags.length < MIN_LAG_HISTORY) return null;
 	const sorted = [...lags].sort((a, b) => a - b);
-	const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
 	const mid = median(sorted);
 	const sigma = median(sorted.map((v) => Math.abs(v - mid))) * MAD_TO_SIGMA;
+	const usual = sorted.filter((v) => v <= 2 * Math.max(mid, 0) + 6 * sigma);
+	const kept = usual.length >= MIN_LAG_HISTORY ? usual : sorted;
+	const p95 = kept[Math.min(kept.length - 1, Math.ceil(0.95 * kept.length) - 1)];
 	return Math.max(1.5 * p95, mid + 6 * sigma, 5);
 }
 
@@ -60,6 +69,7 @@ export function judgeFreshness(input: FreshnessInput, zone: string): FreshnessRe
 		throw new InputError('allowedLagMinutes', configured, 'is not a positive number of minutes', 'Give the largest lag that is still fine, e.g. 90, or leave it out to learn it.');
 	}
 	const history = input.lagHistory ?? [];
+	if (input.offDays !== undefined && (!Number.isInteger(input.offDays) || input.offDays < 0)) throw new InputError('offDays', input.offDays, 'is not a whole number of days', 'Give the days off in a row up to the day of the check, or leave it out.');
 	history.forEach((v, i) => {
 		if (!Number.isFinite(v)) throw new InputError(`lagHistory[${i}]`, v, 'is not a number of minutes', 'Give earlier lags in minutes, oldest first.');
 	});
@@ -71,16 +81,21 @@ export function judgeFreshness(input: FreshnessInput, zone: string): FreshnessRe
 		return { ...base, lagMinutes: null, light: 'red', reason: { code: 'no_rows', light: 'red', text: 'No row with a timestamp: the table is empty or the column is all null' } };
 	}
 	const lag = checked.diff(newest, 'minutes').minutes;
+	const offDays = input.offDays ?? 0;
+	const off = offDays * 1440;
+	const offNote = offDays > 0 ? `, ${offDays} day(s) off before the check` : '';
 	if (lag < 0) {
 		return { ...base, lagMinutes: lag, light: 'green', reason: { code: 'fresh', light: 'green', text: `Newest row is ${minutes(-lag)} in the future (clock skew or a future-dated row)` } };
 	}
 	if (allowed === null) {
 		return { ...base, lagMinutes: lag, light: 'grey', reason: { code: 'insufficient_history', light: 'grey', text: `Lag ${minutes(lag)}; ${history.length} earlier lags, ${MIN_LAG_HISTORY} needed to learn the allowed lag (or configure it)` } };
 	}
-	const how = learnt ? `allowed ${minutes(allowed)}, learnt from ${history.length} earlier checks` : `allowed ${minutes(allowed)}`;
-	if (lag > allowed) return { ...base, lagMinutes: lag, light: 'red', reason: { code: 'stale', light: 'red', text: `Newest row is ${minutes(lag)} old (${how})` } };
-	if (lag > 0.75 * allowed) return { ...base, lagMinutes: lag, light: 'yellow', reason: { code: 'stale_soon', light: 'yellow', text: `Newest row is ${minutes(lag)} old, near the limit (${how})` } };
-	return { ...base, lagMinutes: lag, light: 'green', reason: { code: 'fresh', light: 'green', text: `Newest row is ${minutes(lag)} old (${how})` } };
+	// on a table that loads on working days only, the days off before the check add to the allowance
+	const today = { ...base, allowedLagMinutes: allowed + off };
+	const how = `${learnt ? `allowed ${minutes(allowed + off)}, learnt from ${history.length} earlier checks` : `allowed ${minutes(allowed + off)}`}${offNote}`;
+	if (lag - off > allowed) return { ...today, lagMinutes: lag, light: 'red', reason: { code: 'stale', light: 'red', text: `Newest row is ${minutes(lag)} old (${how})` } };
+	if (lag - off > 0.75 * allowed) return { ...today, lagMinutes: lag, light: 'yellow', reason: { code: 'stale_soon', light: 'yellow', text: `Newest row is ${minutes(lag)} old, near the limit (${how})` } };
+	return { ...today, lagMinutes: lag, light: 'green', reason: { code: 'fresh', light: 'green', text: `Newest row is ${minutes(lag)} old (${how})` } };
 }
 
 /** The freshness part of a Row Count Diff item. */

@@ -1,5 +1,6 @@
 import { InputError } from '../shared/errors';
 import type { Cadence } from '../shared/items';
+import { BusinessCalendar, dayNumber } from './calendar';
 import { CADENCES, checkAnnotations, localDate } from './diff';
 import type { TableRules } from './diff';
 
@@ -62,8 +63,12 @@ export function allowedLagFor(json: Record<string, unknown>, nodeDefault: number
 	return n;
 }
 
-/** Earlier lags (minutes) from history entries that carry `lagMinutes` (or `lag_minutes`), oldest first; entries without one are skipped. */
-export function lagsOf(entries: readonly unknown[], field: string): number[] {
+/**
+ * Earlier lags (minutes) from history entries that carry `lagMinutes` (or `lag_minutes`), oldest
+ * first; entries without one are skipped. With a calendar (tables that load on working days only)
+ * each lag is reduced by the days off up to its own day, as the judged lag is.
+ */
+export function lagsOf(entries: readonly unknown[], field: string, zone = 'UTC', cal?: BusinessCalendar): number[] {
 	const out: number[] = [];
 	entries.forEach((e, i) => {
 		if (!e || typeof e !== 'object') return;
@@ -72,7 +77,7 @@ export function lagsOf(entries: readonly unknown[], field: string): number[] {
 		if (v === undefined || v === null || v === '') return;
 		const n = Number(v);
 		if (!Number.isFinite(n)) throw new InputError(`${field}[${i}].lagMinutes`, v, 'is not a number of minutes', 'Give the lag measured at that check in minutes, or leave it empty.');
-		out.push(n);
+		out.push(cal ? n - 1440 * cal.offDaysUpTo(dayNumber(localDate(o.date ?? o.measuredAt, `${field}[${i}].date`, zone))) : n);
 	});
 	return out;
 }
