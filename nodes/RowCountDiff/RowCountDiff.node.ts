@@ -4,7 +4,8 @@ import { DEFAULT_RULES, checkHistory, judgeTable, localDate, readCount } from '.
 import type { TableRules } from '../logic/rowCount/diff';
 import { BusinessCalendar, dayNumber } from '../logic/rowCount/calendar';
 import { judgeFreshness, withFreshness } from '../logic/rowCount/freshness';
-import { allowedLagFor, checkTableName, checkMeasuredAt, expectedNoteOn, judgesFreshness, lagsOf, rulesFor } from '../logic/rowCount/tableInput';
+import { judgeHourly, withHourly } from '../logic/rowCount/hourly';
+import { allowedLagFor, checkTableName, checkMeasuredAt, expectedNoteOn, judgesFreshness, lagsOf, numberOr, rulesFor } from '../logic/rowCount/tableInput';
 import type { Fields } from '../logic/rowCount/tableInput';
 import type { Cadence } from '../logic/shared/items';
 import { checkZone } from '../logic/shared/time';
@@ -27,7 +28,7 @@ export class RowCountDiff implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Input 1 takes the current count per table (table, rows, measuredAt; optional cadence, annotations, muteUntil; for freshness latestAt = max of its timestamp column, optional maxLagMinutes). History comes from a field of each item ([{date, rows, lagMinutes?}], oldest first) or from input 2 (one row per table and day: table, date, rows, optional lagMinutes).',
+					'Input 1 takes the current count per table (table, rows, measuredAt; optional cadence, annotations, muteUntil; for freshness latestAt = max of its timestamp column, optional maxLagMinutes; for hourly loads hourly = [{hour, rows}] over the last weeks, optional hourlyHours, settleMinutes). History comes from a field of each item ([{date, rows, lagMinutes?}], oldest first) or from input 2 (one row per table and day: table, date, rows, optional lagMinutes).',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -104,6 +105,20 @@ export class RowCountDiff implements INodeType {
 					{ displayName: 'Extra Holidays', name: 'extraHolidays', type: 'string', default: '', placeholder: '2026-12-31, 2027-01-02', description: 'Comma-separated dates (YYYY-MM-DD) treated like Korean public holidays' },
 					{ displayName: 'Fail Score', name: 'failScore', type: 'number', default: 6, typeOptions: { numberPrecision: 1 }, description: 'Robust score (in MAD-sigmas) at which a change is red' },
 					{ displayName: 'Flatline Days', name: 'flatlineDays', type: 'number', default: 2, description: 'Days in a row without new rows that make a flatline' },
+					{
+						displayName: 'Hourly: Hours Judged',
+						name: 'hourlyHours',
+						type: 'number',
+						default: 24,
+						description: "Items with an hourly field ([{hour, rows}], rows per hour of the table's timestamp column over the last 4 weeks): how many of the last complete hours are judged against the same hour on earlier days. An item's own hourlyHours wins.",
+					},
+					{
+						displayName: 'Hourly: Settle Time (Minutes)',
+						name: 'settleMinutes',
+						type: 'number',
+						default: 120,
+						description: 'Rows keep arriving late into an hour for this long after it ends: a low count of such an hour is not a drop. An item\'s own settleMinutes wins.',
+					},
 					{ displayName: 'Minimum Absolute Change', name: 'minAbsChange', type: 'number', default: 10, description: 'Changes of fewer rows never alert, so tiny tables stay quiet' },
 					{ displayName: 'Minimum History (Days)', name: 'minHistory', type: 'number', default: 7, description: 'Usable days of history needed before judging; grey below' },
 					{ displayName: 'Monthly Due Day', name: 'expectedDay', type: 'number', default: 0, description: 'Day of month a monthly load is due; 0 learns it from history' },
@@ -130,7 +145,12 @@ export class RowCountDiff implements INodeType {
 		const items = this.getInputData(0);
 		const { latestAt: latestAtField = 'latestAt', ...renamed } = this.getNodeParameter('fields', 0, {}) as Partial<Fields> & { latestAt?: string };
 		const fields: Fields = { table: 'table', rows: 'rows', measuredAt: 'measuredAt', history: 'history', cadence: 'cadence', ...renamed };
-		const { maxLagMinutes, ...o } = this.getNodeParameter('options', 0, {}) as Partial<Omit<TableRules, 'extraHolidays'>> & { extraHolidays?: string; maxLagMinutes?: number };
+		const { maxLagMinutes, hourlyHours = 24, settleMinutes = 120, ...o } = this.getNodeParameter('options', 0, {}) as Partial<Omit<TableRules, 'extraHolidays'>> & {
+			extraHolidays?: string;
+			maxLagMinutes?: number;
+			hourlyHours?: number;
+			settleMinutes?: number;
+		};
 		let base: TableRules;
 		try {
 			const zone = checkZone(this.getNodeParameter('timezone', 0) as string, 'Time Zone');
@@ -201,6 +221,25 @@ export class RowCountDiff implements INodeType {
 					);
 					const latestIso = latest === null || latest === undefined || latest === '' ? null : latest instanceof Date ? latest.toISOString() : String(latest);
 					result = withFreshness(result, fresh, latestIso, { date, expectedNote: expectedNoteOn(rules, date), muteUntil: rules.muteUntil });
+				}
+				if (json.hourly !== undefined && json.hourly !== null) {
+					// hourly loads: the last complete hours against the same hour on earlier days
+					const date = localDate(measuredAt, fields.measuredAt, rules.zone);
+					const hourly = judgeHourly(
+						json.hourly,
+						measuredAt,
+						{
+							hours: numberOr(json.hourlyHours, hourlyHours, 'hourlyHours'),
+							settleMinutes: numberOr(json.settleMinutes, settleMinutes, 'settleMinutes'),
+							warnScore: rules.warnScore,
+							failScore: rules.failScore,
+							minAbsChange: rules.minAbsChange,
+							holidayAffected: rules.cadence === 'regular_holiday',
+							cal: new BusinessCalendar(rules.extraHolidays),
+						},
+						rules.zone,
+					);
+					result = withHourly(result, hourly, { date, expectedNote: expectedNoteOn(rules, date), muteUntil: rules.muteUntil });
 				}
 				if (onlyAlerts && (result.light === 'green' || result.light === 'grey')) continue;
 				out.push({ json: result as unknown as INodeExecutionData['json'], pairedItem: { item: i } });

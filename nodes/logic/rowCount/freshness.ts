@@ -129,11 +129,22 @@ export interface Quiet {
 	date: string;
 }
 
-function quieted(f: FreshnessResult, quiet: Quiet): FreshnessResult {
+/** A yellow or red verdict on an expected or muted day becomes green `expected` / `muted`, keeping its text. */
+export function quieted<T extends { light: Light; reason: Reason }>(f: T, quiet: Quiet): T {
 	if (f.light !== 'red' && f.light !== 'yellow') return f;
 	if (quiet.expectedNote !== undefined) return { ...f, light: 'green', reason: { code: 'expected', light: 'green', text: `Expected (${quiet.expectedNote}): ${f.reason.text}` } };
 	if (quiet.muteUntil && quiet.date <= quiet.muteUntil) return { ...f, light: 'green', reason: { code: 'muted', light: 'green', text: `Muted until ${quiet.muteUntil}: ${f.reason.text}` } };
 	return f;
+}
+
+/**
+ * Lets a second verdict (freshness, hourly loads) decide an item when it is a yellow or red worse
+ * than the item's own; the item's verdict is then kept in `volume` (once, the first one).
+ */
+export function worseDecides<T extends RowCountItem & { volume?: { light: Light; reason: Reason } }>(item: T, light: Light, reason: Reason): T {
+	if (ALARM_RANK[light] <= ALARM_RANK[item.light]) return item;
+	const text = item.light === 'green' || item.light === 'grey' ? reason.text : `${reason.text}; ${item.volume ? '' : 'rows: '}${item.reason.text}`;
+	return { ...item, light, reason: { code: reason.code, light, text }, volume: item.volume ?? { light: item.light, reason: item.reason } };
 }
 
 const round1 = (v: number | null): number | null => (v === null ? null : Math.round(v * 10) / 10);
@@ -146,10 +157,6 @@ const round1 = (v: number | null): number | null => (v === null ? null : Math.ro
 export function withFreshness(item: RowCountItem, fresh: FreshnessResult, latestAt: string | null, quiet: Quiet): FreshRowCountItem {
 	const f = quieted(fresh, quiet);
 	const freshness: FreshnessView = { latestAt, lagMinutes: round1(f.lagMinutes), allowedLagMinutes: round1(f.allowedLagMinutes), learnt: f.learnt, light: f.light, reason: f.reason };
-	const base = { ...item, latestAt, lagMinutes: freshness.lagMinutes, allowedLagMinutes: freshness.allowedLagMinutes, freshness };
-	if (ALARM_RANK[f.light] > ALARM_RANK[item.light]) {
-		const text = item.light === 'green' || item.light === 'grey' ? f.reason.text : `${f.reason.text}; rows: ${item.reason.text}`;
-		return { ...base, light: f.light, reason: { code: f.reason.code, light: f.light, text }, volume: { light: item.light, reason: item.reason } };
-	}
-	return base;
+	const base: FreshRowCountItem = { ...item, latestAt, lagMinutes: freshness.lagMinutes, allowedLagMinutes: freshness.allowedLagMinutes, freshness };
+	return worseDecides(base, f.light, f.reason);
 }

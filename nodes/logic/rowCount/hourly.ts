@@ -11,7 +11,9 @@
  */
 import { DateTime } from 'luxon';
 import { InputError } from '../shared/errors';
-import type { Light, Reason } from '../shared/items';
+import type { Light, Reason, RowCountItem } from '../shared/items';
+import { quieted, worseDecides } from './freshness';
+import type { Quiet } from './freshness';
 import { MAD_TO_SIGMA } from '../shared/stats';
 import { BusinessCalendar, dayNumber, isoOfDay } from './calendar';
 import { fmt, median } from './profile';
@@ -209,4 +211,13 @@ export function judgeHourly(raw: unknown, checkedAt: string, rules: HourlyRules,
 	const now = DateTime.fromISO(checkedAt, { zone, setZone: false }).setZone(zone);
 	if (!now.isValid) throw new InputError('measuredAt', checkedAt, 'is not an ISO-8601 date-time', 'Give the time of the check.');
 	return judgeHourKeys((k) => counts.get(k) ?? 0, hourKeyOf(now), now.minute + now.second / 60, Number.isFinite(start) ? start : hourKeyOf(now), rules);
+}
+
+/**
+ * Joins the hourly verdict to an item (as freshness is joined): a yellow or red hourly verdict
+ * worse than the item's decides it; mute and expected days quiet it first.
+ */
+export function withHourly<T extends RowCountItem>(item: T, result: HourlyResult, quiet: Quiet): T & { hourly: HourlyResult } {
+	const h = quieted(result, quiet);
+	return { ...worseDecides(item, h.light, h.reason), hourly: h };
 }

@@ -91,3 +91,11 @@ export function judgesFreshness(json: Record<string, unknown>, latestAtField: st
 	if ('timestampColumn' in json) return typeof json.timestampColumn === 'string' && json.timestampColumn !== '';
 	return latestAtField in json && json[latestAtField] !== undefined;
 }
+
+/** An item's own number for a setting (e.g. hourlyHours), else the node's; a present value must be a number. */
+export function numberOr(value: unknown, nodeDefault: number, field: string): number {
+	if (value === undefined || value === null || value === '') return nodeDefault;
+	const n = Number(value);
+	if (!Number.isFinite(n)) throw new InputError(field, value, 'is not a number', `Remove "${field}" from the item to use the node's setting.`);
+	return n;
+}
