@@ -330,6 +330,46 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 		await db.query(`UPDATE pipeline_monitor.monitored_tables SET enabled = false WHERE table_name IN ('demo.loads', 'demo.fresh_loads')`);
 	}, 300_000);
 
+	it('row-count monitor judges hourly loads (schema v4): a missing settled hour is red, an hour still taking late rows is not a drop', async () => {
+		const todayLocal = "(now() AT TIME ZONE 'Asia/Seoul')::date";
+		// 15 days of 50 rows an hour; the last complete hour got only 15 rows so far (late rows);
+		// in demo.clicks the hour 4 hours back got none
+		const seeded = (await db.query(`
+			CREATE TABLE demo.clicks (id bigserial PRIMARY KEY, clicked_at timestamptz NOT NULL);
+			CREATE TABLE demo.clicks_ok (id bigserial PRIMARY KEY, clicked_at timestamptz NOT NULL);
+			INSERT INTO demo.clicks (clicked_at)
+			SELECT date_trunc('hour', now()) - k * interval '1 hour' + (m % 50) * interval '1 minute'
+			FROM generate_series(1, 15 * 24) AS k, generate_series(1, 50) AS m
+			WHERE k <> 4 AND (k <> 1 OR m <= 15);
+			INSERT INTO demo.clicks_ok (clicked_at)
+			SELECT date_trunc('hour', now()) - k * interval '1 hour' + (m % 50) * interval '1 minute'
+			FROM generate_series(1, 15 * 24) AS k, generate_series(1, 50) AS m
+			WHERE k <> 1 OR m <= 15;
+			INSERT INTO pipeline_monitor.monitored_tables (table_name, cadence, count_mode, timestamp_column, max_lag_minutes, hourly_hours, settle_minutes) VALUES
+			  ('demo.clicks', 'regular', 'estimate', 'clicked_at', 180, 6, 120),
+			  ('demo.clicks_ok', 'regular', 'estimate', 'clicked_at', 180, 6, 120);
+			ANALYZE demo.clicks, demo.clicks_ok;
+			SELECT to_char(date_trunc('hour', now() AT TIME ZONE 'Asia/Seoul') - interval '4 hours', 'YYYY-MM-DD"T"HH24:00') AS missing;
+		`)) as unknown as Array<{ rows: Array<{ missing: string }> }>;
+		const missingHour = seeded[seeded.length - 1].rows[0].missing;
+		const run = await stack.execute('pmRowCountMonit1');
+		expect(run.result.data.resultData.error).toBeUndefined();
+		const row = async (table: string) =>
+			(await db.query(`SELECT light, reason->>'code' AS code, reason->>'text' AS text, hourly FROM pipeline_monitor.row_counts WHERE table_name = $1 AND measured_on = ${todayLocal}`, [table])).rows[0];
+		const clicks = await row('demo.clicks');
+		expect(clicks).toMatchObject({ light: 'red', code: 'hour_missing' });
+		expect(clicks.text).toContain(`Hour ${missingHour}: 0 rows`);
+		const hours = clicks.hourly.hours as Array<{ hour: string; rows: number; light: string; code: string; settling: boolean }>;
+		expect(hours).toHaveLength(6);
+		expect(hours.find((h) => h.hour === missingHour)).toMatchObject({ rows: 0, light: 'red', code: 'hour_missing', settling: false });
+		// the newest hour holds 15 of its usual 50 rows: still settling, so not a drop
+		expect(hours.find((h) => h.rows === 15)).toMatchObject({ light: 'green', code: 'settling', settling: true });
+		const ok = await row('demo.clicks_ok');
+		expect(ok.hourly).toMatchObject({ light: 'green', reason: { code: 'hours_normal' } });
+		expect(ok.light).not.toBe('red');
+		await db.query(`UPDATE pipeline_monitor.monitored_tables SET enabled = false WHERE table_name IN ('demo.clicks', 'demo.clicks_ok')`);
+	}, 300_000);
+
 	it('heartbeat: all alive, then Airflow broken: still checks the rest, stores the row and posts naming Airflow', async () => {
 		teams.clear();
 		const ok = await stack.execute('pmHeartbeat00001');
