@@ -2,8 +2,8 @@
  * The row-count monitor's MySQL branch in real n8n 2.x against a real MariaDB (Debian's
  * mariadb-server, started by test/rig/mariadb.mjs on a loopback port with its own data folder),
  * with a MySQL credential as an operator would pick it: exact and estimated counts, freshness of
- * TIMESTAMP and DATETIME columns, a missing table and a bad timestamp column failing alone, and
- * the table's annotations and mute passed to Row Count Diff. Skipped, saying so, without mariadbd.
+ * TIMESTAMP and DATETIME columns, hourly loads of a TIMESTAMP column, a missing table and a bad
+ * timestamp column failing alone, and the table's annotations and mute passed to Row Count Diff. Skipped, saying so, without mariadbd.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,6 +27,7 @@ maybe('row-count monitor against a real MariaDB (MySQL branch)', () => {
 	let teams: TeamsReceiver;
 	let stack: Stack;
 	let db: Client;
+	let missingHour: string;
 
 	beforeAll(async () => {
 		maria = await startMariadb();
@@ -52,7 +53,16 @@ maybe('row-count monitor against a real MariaDB (MySQL branch)', () => {
 			INSERT INTO wh.paused SELECT n FROM wh.seq WHERE n <= 700;
 			CREATE TABLE wh.migrated (id int PRIMARY KEY);
 			INSERT INTO wh.migrated SELECT n FROM wh.seq WHERE n <= 700;
+			-- hourly: 15 days of 50 rows an hour; the last complete hour has 15 so far (late rows), the
+			-- hour 4 hours back none
+			CREATE TABLE wh.clicks (id int AUTO_INCREMENT PRIMARY KEY, clicked_at TIMESTAMP NULL);
+			INSERT INTO wh.clicks (clicked_at)
+			SELECT FROM_UNIXTIME(FLOOR(UNIX_TIMESTAMP(NOW()) / 3600) * 3600 - k.n * 3600 + m.n * 60)
+			FROM wh.seq AS k JOIN wh.seq AS m ON m.n <= 50
+			WHERE k.n <= 360 AND k.n <> 4 AND (k.n <> 1 OR m.n <= 15);
 		`);
+		// the empty hour's local (Asia/Seoul) label, as the rows were written
+		missingHour = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 4 * 3_600_000 + 9 * 3_600_000).toISOString().slice(0, 13) + ':00';
 		teams = await startTeamsReceiver({ rateLimit: false });
 		const history = (table: string, today: number, perDay: number) => `
 			INSERT INTO pipeline_monitor.row_counts (table_name, measured_on, measured_at, rows)
@@ -67,6 +77,8 @@ maybe('row-count monitor against a real MariaDB (MySQL branch)', () => {
 			  ('wh.notes', 'mysql', 'regular', 'exact', 'written', NULL, NULL),
 			  ('wh.paused', 'mysql', 'regular', 'exact', NULL, NULL, ${TODAY} + 1),
 			  ('wh.migrated', 'mysql', 'regular', 'exact', NULL, NULL, NULL);
+			INSERT INTO pipeline_monitor.monitored_tables (table_name, connection, cadence, count_mode, timestamp_column, max_lag_minutes, hourly_hours, settle_minutes)
+			VALUES ('wh.clicks', 'mysql', 'regular', 'exact', 'clicked_at', 180, 6, 120);
 			INSERT INTO pipeline_monitor.annotations (table_name, from_day, to_day, kind, note, created_by)
 			VALUES ('wh.migrated', ${TODAY}, ${TODAY}, 'expected', 'loads moved to the new cluster', 'ops');
 			${history('wh.orders', 2000, 100)}
@@ -107,11 +119,11 @@ maybe('row-count monitor against a real MariaDB (MySQL branch)', () => {
 			).rows.map((r) => [r.table_name, r]),
 		);
 
-	it(`counts exactly and by estimate, judges freshness (TIMESTAMP and DATETIME), fails a missing table and a bad column alone, and honours mute and annotations`, async () => {
+	it(`counts exactly and by estimate, judges freshness (TIMESTAMP and DATETIME) and hourly loads, fails a missing table and a bad column alone, and honours mute and annotations`, async () => {
 		const run = await stack.execute('pmRowCountMonit1');
 		expect(run.result.data.resultData.error).toBeUndefined();
 		const byTable = await stored();
-		expect(Object.keys(byTable)).toEqual(['wh.customers', 'wh.events', 'wh.migrated', 'wh.orders', 'wh.paused']);
+		expect(Object.keys(byTable)).toEqual(['wh.clicks', 'wh.customers', 'wh.events', 'wh.migrated', 'wh.orders', 'wh.paused']);
 		// exact, fresh: DATETIME read in Asia/Seoul, 10 minutes old, 60 allowed
 		expect(byTable['wh.orders']).toMatchObject({ rows: 2000, delta: 100, light: 'green', estimated: false });
 		expect(byTable['wh.orders'].lag).toBeGreaterThan(9);
@@ -127,6 +139,12 @@ maybe('row-count monitor against a real MariaDB (MySQL branch)', () => {
 		expect(byTable['wh.paused']).toMatchObject({ rows: 700, delta: 0, light: 'green', code: 'muted' });
 		expect(byTable['wh.migrated']).toMatchObject({ rows: 700, delta: 0, light: 'green', code: 'expected' });
 		expect(byTable['wh.migrated'].text).toContain('loads moved to the new cluster');
+		// hourly loads from a TIMESTAMP column: the empty settled hour is red, the newest hour (15 of 50 so far) is settling
+		const clicks = (await db.query(`SELECT light, reason->>'code' AS code, hourly FROM pipeline_monitor.row_counts WHERE table_name = 'wh.clicks' AND measured_on = ${TODAY}`)).rows[0];
+		expect(clicks).toMatchObject({ light: 'red', code: 'hour_missing' });
+		const hours = clicks.hourly.hours as Array<{ hour: string; rows: number; light: string; code: string }>;
+		expect(hours.find((h) => h.hour === missingHour)).toMatchObject({ rows: 0, light: 'red', code: 'hour_missing' });
+		expect(hours.find((h) => h.rows === 15)).toMatchObject({ light: 'green', code: 'settling' });
 		// failed alone, not stored, reported
 		const failed = Object.fromEntries(outputOf(run, 'Failed tables').map((f) => [f.table, f.reason as { code: string; text: string }]));
 		expect(Object.keys(failed).sort()).toEqual(['wh.missing', 'wh.notes']);
