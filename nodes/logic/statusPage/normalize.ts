@@ -212,15 +212,7 @@ function freshnessOf(row: Row): TableTrend['freshness'] {
 
 /** Annotations as the query aggregates them (jsonb list of {from, to, kind, note}); malformed entries are skipped. */
 function annotationsOf(value: unknown): TableAnnotation[] {
-	let v = value;
-	if (typeof v === 'string') {
-		try {
-			v = JSON.parse(v);
-		} catch {
-			return [];
-		}
-	}
-	if (!Array.isArray(v)) return [];
+	const v = parsedList(value);
 	const out: TableAnnotation[] = [];
 	for (const a of v.slice(0, 50)) {
 		if (!a || typeof a !== 'object') continue;

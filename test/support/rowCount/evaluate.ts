@@ -44,7 +44,7 @@ export function judgeSet(set: readonly LabelledTable[], evalDays: number, detect
 }
 
 /** Precision, recall, F1 and false alarms per 100 table-days of judged table-days. */
-export function scoresOf(judged: readonly Judged[]): Scores {
+export function scoresOf(judged: ReadonlyArray<Pick<Judged, 'truth' | 'alarm'>>): Scores {
 	let tp = 0;
 	let fp = 0;
 	let fn = 0;

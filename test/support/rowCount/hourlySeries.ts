@@ -18,6 +18,7 @@
  */
 import { BusinessCalendar, dayNumber } from '../../../nodes/logic/rowCount/calendar';
 import { prng } from '../prng';
+import { scoresOf } from './evaluate';
 
 export const HOURLY_TUNING_SEED = 20261130;
 export const HOURLY_HELD_OUT_SEEDS = [7411, 8623, 9137] as const;
@@ -265,17 +266,8 @@ export function judgeFreshnessSet(tables: readonly FreshnessTable[], judge: type
 	return out;
 }
 
-/** Precision, recall, F1 and false alarms per 100 judged units of labelled verdicts. */
+/** Precision, recall, F1 and false alarms per 100 judged units of labelled verdicts (scoresOf, shorter names). */
 export function detectionScores(judged: ReadonlyArray<{ truth: boolean; alarm: boolean }>): { n: number; tp: number; fp: number; fn: number; precision: number; recall: number; f1: number; faPer100: number } {
-	let tp = 0;
-	let fp = 0;
-	let fn = 0;
-	for (const j of judged) {
-		if (j.alarm && j.truth) tp++;
-		else if (j.alarm) fp++;
-		else if (j.truth) fn++;
-	}
-	const precision = tp + fp ? tp / (tp + fp) : 1;
-	const recall = tp + fn ? tp / (tp + fn) : 1;
-	return { n: judged.length, tp, fp, fn, precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, faPer100: judged.length ? (fp / judged.length) * 100 : 0 };
+	const s = scoresOf(judged);
+	return { n: s.tableDays, tp: s.truePositives, fp: s.falsePositives, fn: s.falseNegatives, precision: s.precision, recall: s.recall, f1: s.f1, faPer100: s.falseAlarmsPer100 };
 }
