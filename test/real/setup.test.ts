@@ -273,7 +273,7 @@ maybe('setup: one-command install into a running n8n 2.41.1 through the public A
 
 		const creds = await credentials();
 		const byName = new Map<string, Credential>();
-		for (const name of ['Pipeline Monitor DB', 'Airflow', 'Teams channel', 'OpenAI', 'Pipeline Monitor callback token', 'Pipeline Monitor status page']) {
+		for (const name of ['Pipeline Monitor DB', 'Airflow', 'Teams channel', 'OpenAI', 'Pipeline Monitor callback token', 'Pipeline Monitor status page', 'Pipeline Monitor action key']) {
 			const found = creds.filter((c) => c.name === name);
 			expect({ name, count: found.length }).toEqual({ name, count: 1 });
 			byName.set(name, found[0]);
@@ -377,7 +377,7 @@ maybe('setup: one-command install into a running n8n 2.41.1 through the public A
 		const run = await setup(base(), values);
 		expect(run.stderr).toBe('');
 		expect(run.code).toBe(0);
-		expect(run.stdout).toMatch(/Nothing to change: 6 credentials and \d+ workflows are up to date\./);
+		expect(run.stdout).toMatch(/Nothing to change: 7 credentials and \d+ workflows are up to date\./);
 		expect(run.stdout).not.toMatch(/^(create|update|publish) /m);
 		expect(await snapshot()).toEqual(afterInstall);
 		// also without any credential value: the installed credentials are kept
