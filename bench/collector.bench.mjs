@@ -1,15 +1,34 @@
-// Failure callbacks per second the Airflow failure collector absorbs with no loss, and latency
-// from callback to stored row and to Teams card, against the demo stack: real n8n 2.x with the
-// package and workflows/airflow-failure-collector.json, embedded Postgres, the Airflow 3
-// simulator, the local Teams channel (with Teams' own rate limit) and summaries off (the
-// rule-based summary; no model call), as the issue asks. Cards Teams refuses under the burst are
-// posted by workflows/failure-digest.json as tables afterwards.
+// Failure callbacks per second the Airflow failure collector absorbs with no loss, in one n8n
+// process and in n8n's queue mode (Redis, a webhook processor, 1 or 2 workers), with the same
+// offered load for each: PM_BENCH_RATE distinct callbacks a second for PM_BENCH_SECONDS seconds
+// (600 at 60/s) plus a share of duplicates (PM_BENCH_DUP_SHARE, 0.1: Airflow retrying a POST).
+// Against the whole stack: real n8n 2.x with the package and workflows/airflow-failure-collector.json,
+// embedded Postgres, the Airflow 3 simulator, the local Teams channel (with Teams' own rate limit)
+// and summaries off (the rule-based summary; no model call). Cards Teams refuses under the burst
+// are posted by workflows/failure-digest.json as tables afterwards ("card or digest").
 //
-//   npm run bench -- collector      (PM_BENCH_RATE=60, PM_BENCH_SECONDS=10 to change the load)
+// Then a fault run in queue mode (2 workers), driven by workflows/airflow_callback.py's own
+// post_event (its timeout, retries and backoff) through bench/callback-driver.py: mid-burst a
+// worker is SIGKILLed (and started again, as an orchestrator would), and in a second burst Redis
+// is restarted. Every offered callback must end stored exactly once and reported once, and no
+// 2xx may be answered for an event that was not stored.
+//
+// Per mode: callbacks/s absorbed, answer p50/p95, callback → stored p95, callback → card or digest
+// p95, lost, duplicate rows, reported; and a profile of one execution at low load (n8n's own time
+// versus the workflow's nodes, from n8n's execution data). The load average is printed with the
+// figures: on a shared machine they are indicative only.
+//
+//   npm run bench -- collector      PM_BENCH_MODES=single,queue1,queue2,fault (default all)
+//   PM_BENCH_RATE=60 PM_BENCH_SECONDS=10 PM_BENCH_DUP_SHARE=0.1 PM_BENCH_CONCURRENCY=10
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureN8n } from '../test/rig/ensure-n8n.mjs';
 import { executeWorkflow } from '../test/rig/n8n.mjs';
 import { freePort } from '../test/rig/postgres.mjs';
+import { redisServerBin } from '../test/rig/redis.mjs';
 import { startStack } from '../test/rig/stack.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,10 +38,21 @@ const { startTeamsReceiver } = await load('teams/receiver.js');
 const { startOpenAiServer } = await load('openai/server.js');
 const { syntheticCallbacks } = await load('demo/callbacks.js');
 const { default: pg } = await import('pg');
+const flatted = createRequire(path.join(ensureN8n(), 'node_modules', 'n8n', 'package.json'))('flatted');
 
 const RATE = Number(process.env.PM_BENCH_RATE ?? 60);
 const SECONDS = Number(process.env.PM_BENCH_SECONDS ?? 10);
-const TARGET_RATE = 50;
+const DUP_SHARE = Number(process.env.PM_BENCH_DUP_SHARE ?? 0.1);
+const CONCURRENCY = Number(process.env.PM_BENCH_CONCURRENCY ?? 10);
+const TARGET = { single: 25, queue: 50 };
+const MODES = {
+	single: { label: 'single process', queue: null },
+	queue1: { label: 'queue mode, 1 worker', queue: { workers: 1, concurrency: CONCURRENCY } },
+	queue2: { label: 'queue mode, 2 workers', queue: { workers: 2, concurrency: CONCURRENCY } },
+	fault: { label: 'queue mode, 2 workers, faults', queue: { workers: 2, concurrency: CONCURRENCY } },
+};
+const modes = (process.env.PM_BENCH_MODES ?? Object.keys(MODES).join(',')).split(',').map((m) => m.trim());
+for (const m of modes) if (!MODES[m]) throw new Error(`PM_BENCH_MODES: unknown mode "${m}"; known: ${Object.keys(MODES).join(', ')}`);
 
 const pct = (xs, p) => {
 	if (xs.length === 0) return NaN;
@@ -30,137 +60,298 @@ const pct = (xs, p) => {
 	return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 const ms = (x) => (Number.isNaN(x) ? 'n/a' : `${Math.round(x)} ms`);
+const loadavg = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 // a missed target makes the bench (and `npm run bench`) exit non-zero
 const line = (met, name, value, target) => {
 	if (met === false) process.exitCode = 1;
 	console.log(`${met === null ? '      ' : met ? 'MET   ' : 'MISSED'} ${name.padEnd(52)} ${value}${target ? `   [target ${target}]` : ''}`);
 };
-
-const sim = await start({ version: 'v2', dags: 36, runsPerDag: 14, spanMs: 14 * 86_400_000, failureRate: 0.1, seed: 20261122, auth: { users: { admin: 'admin' } } });
-const teams = await startTeamsReceiver();
-const model = await startOpenAiServer();
-const stack = await startStack({
-	workflows: ['airflow-failure-collector', 'failure-digest'],
-	airflow: { baseUrl: sim.url, apiVersion: 'v2', authType: 'token', username: 'admin', password: 'admin' },
-	teams: { webhookUrl: teams.workflowsUrl },
-	openai: { baseUrl: model.baseUrl, apiKey: model.apiKey },
-	// the digest takes every unreported failure at once here (the collectors have settled by then)
-	settings: { 'airflow-failure-collector': { useModel: false }, 'failure-digest': { graceMinutes: 0 } },
-	log: (m) => process.stderr.write(m + '\n'),
-});
-const db = new pg.Client({ connectionString: stack.monitorDbUrl });
-await db.connect();
-const url = `${stack.n8nUrl}/webhook/pipeline-monitor/airflow-callback`;
-const headers = { 'content-type': 'application/json', [stack.callbackHeader]: stack.secrets.callbackToken };
-
-async function post(body) {
-	const sent = Date.now();
-	try {
-		const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-		const answer = await res.json().catch(() => null);
-		return { sent, answered: Date.now(), status: res.status, answer };
-	} catch (error) {
-		return { sent, answered: Date.now(), status: 0, answer: String(error) };
-	}
-}
-
-/** Sends `bodies` at `rate` per second (open loop: the schedule does not wait for answers). */
-async function drive(bodies, rate) {
-	const t0 = Date.now();
-	const pending = bodies.map(
-		(body, i) =>
-			new Promise((resolve) => {
-				setTimeout(() => post(body).then((r) => resolve({ ...r, body })), Math.max(0, t0 + (i * 1000) / rate - Date.now()));
-			}),
-	);
-	return Promise.all(pending);
-}
-
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(check, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (await check()) return true;
-		await new Promise((r) => setTimeout(r, 500));
+		await sleep(500);
 	}
 	return false;
 }
 
-async function rowsFor(tag) {
-	const { rows } = await db.query(
-		`SELECT run_id, extract(epoch FROM received_at) * 1000 AS stored_ms, extract(epoch FROM notified_at) * 1000 AS notified_ms,
-		        notified_at IS NOT NULL AS notified, teams_status
-		   FROM pipeline_monitor.events WHERE run_id LIKE $1`,
-		[`manual__bench_${tag}_%`],
-	);
-	return rows;
+/** The offered load: `n` distinct bodies at `rate`/s, and a duplicate of every 1/share-th one 1 s after it. */
+function schedule(world, simUrl, tag) {
+	const n = RATE * SECONDS;
+	const bodies = syntheticCallbacks(world, simUrl, n, tag);
+	const sends = bodies.map((body, i) => ({ at: (i * 1000) / RATE, body, dup: false }));
+	const every = DUP_SHARE > 0 ? Math.round(1 / DUP_SHARE) : 0;
+	if (every) for (let i = 0; i < n; i += every) sends.push({ at: (i * 1000) / RATE + 1000, body: bodies[i], dup: true });
+	sends.sort((a, b) => a.at - b.at);
+	return { bodies, sends };
 }
 
-try {
-	// warm-up (first executions load node code)
-	await drive(syntheticCallbacks(sim.world, sim.url, 5, 'warm'), 5);
-	await waitFor(async () => teams.posted().length >= 5, 30_000);
-	teams.clear();
+async function runMode(key) {
+	const mode = MODES[key];
+	console.log(`\n--- ${mode.label}: ${RATE * SECONDS} distinct callbacks at ${RATE}/s + ${Math.round(DUP_SHARE * 100)} % duplicates; load average before start ${loadavg()}`);
+	const sim = await start({ version: 'v2', dags: 36, runsPerDag: 14, spanMs: 14 * 86_400_000, failureRate: 0.1, seed: 20261122, auth: { users: { admin: 'admin' } } });
+	const teams = await startTeamsReceiver();
+	const model = await startOpenAiServer();
+	const stack = await startStack({
+		workflows: ['airflow-failure-collector', 'failure-digest'],
+		airflow: { baseUrl: sim.url, apiVersion: 'v2', authType: 'token', username: 'admin', password: 'admin' },
+		teams: { webhookUrl: teams.workflowsUrl },
+		openai: { baseUrl: model.baseUrl, apiKey: model.apiKey },
+		// the digest takes every unreported failure at once here (the collectors have settled by then)
+		settings: { 'airflow-failure-collector': { useModel: false }, 'failure-digest': { graceMinutes: 0 } },
+		queue: mode.queue,
+		log: (m) => process.stderr.write(m + '\n'),
+	});
+	const db = new pg.Client({ connectionString: stack.monitorDbUrl });
+	await db.connect();
+	const e = stack.n8nEnv;
+	const n8nDb = new pg.Client({ host: e.DB_POSTGRESDB_HOST, port: Number(e.DB_POSTGRESDB_PORT), database: e.DB_POSTGRESDB_DATABASE, user: e.DB_POSTGRESDB_USER, password: e.DB_POSTGRESDB_PASSWORD });
+	await n8nDb.connect();
+	const url = `${stack.webhookUrl}/webhook/pipeline-monitor/airflow-callback`;
+	const headers = { 'content-type': 'application/json', [stack.callbackHeader]: stack.secrets.callbackToken };
 
-	// 1. throughput: RATE callbacks/s for SECONDS s, each a new event
-	const n = RATE * SECONDS;
-	const bodies = syntheticCallbacks(sim.world, sim.url, n, 'load');
-	const results = await drive(bodies, RATE);
-	const first = Math.min(...results.map((r) => r.sent));
-	const last = Math.max(...results.map((r) => r.answered));
-	const accepted = results.filter((r) => r.status === 202 && r.answer?.stored === true);
-	await waitFor(async () => (await rowsFor('load')).length >= n, 60_000);
-	const rows = await rowsFor('load');
-	const absorbed = rows.length / ((last - first) / 1000);
-	const storedByRun = new Map(rows.map((r) => [r.run_id, Number(r.stored_ms)]));
-	const toRow = results.filter((r) => storedByRun.has(r.body.run_id)).map((r) => storedByRun.get(r.body.run_id) - r.sent);
-	const answerMs = results.map((r) => r.answered - r.sent);
-	const cardsDeadline = 600_000;
-	// a row is marked notified once Teams accepted its card, or given up (teams_status set) after
-	// its retry; wait until that settles (no row changes for 15 s)
-	let seen = '';
-	let stableSince = Date.now();
-	await waitFor(async () => {
-		const now = JSON.stringify(await rowsFor('load'));
-		if (now !== seen) [seen, stableSince] = [now, Date.now()];
-		return Date.now() - stableSince > 15_000;
-	}, cardsDeadline);
-	const after = await rowsFor('load');
-	const notified = after.filter((r) => r.notified).length;
-	const rejected429 = teams.received.filter((m) => m.status === 429).length;
-
-	console.log(`collector under load: ${n} distinct callbacks offered at ${RATE}/s, summaries off`);
-	line(accepted.length === n && rows.length === n && absorbed >= TARGET_RATE, 'callbacks absorbed with no loss', `${accepted.length}/${n} answered 202, ${rows.length} rows stored, ${absorbed.toFixed(1)}/s (first send to last answer)`, `>= ${TARGET_RATE}/s, none lost`);
-	line(null, 'HTTP answer time p50 / p95', `${ms(pct(answerMs, 50))} / ${ms(pct(answerMs, 95))}`);
-	line(null, 'callback -> stored row p50 / p95', `${ms(pct(toRow, 50))} / ${ms(pct(toRow, 95))}`);
-	line(null, 'own Teams card accepted (channel allows 4 posts/s)', `${notified}/${n}; ${rejected429} answers 429`);
-	// the rest go out as tables by the failure digest (every minute when published; run here directly)
-	const postsBefore = teams.posted().length;
-	let digestRuns = 0;
-	while ((await rowsFor('load')).some((r) => !r.notified) && digestRuns < 10) {
-		await executeWorkflow({ ...stack.n8nEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stack.workflowIds['failure-digest']);
-		digestRuns++;
+	async function post(body) {
+		const sent = Date.now();
+		try {
+			const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(300_000) });
+			const answer = await res.json().catch(() => null);
+			return { sent, answered: Date.now(), status: res.status, answer };
+		} catch (error) {
+			return { sent, answered: Date.now(), status: 0, answer: String(error) };
+		}
 	}
-	// reported = stored AND marked notified: a callback that was never stored was never reported
-	const finalRows = await rowsFor('load');
-	const reported = new Set(finalRows.filter((r) => r.notified).map((r) => r.run_id));
-	const reportedOfOffered = bodies.filter((b) => reported.has(b.run_id)).length;
-	line(reportedOfOffered === n, 'failures reported in Teams after the digest', `${reportedOfOffered}/${n} offered (${finalRows.length} stored; ${teams.posted().length - postsBefore} digest tables in ${digestRuns} runs)`, 'all');
+	/** open loop: the schedule does not wait for answers */
+	async function drive(sends) {
+		const t0 = Date.now();
+		return Promise.all(sends.map((s) => new Promise((resolve) => setTimeout(() => post(s.body).then((r) => resolve({ ...r, ...s })), Math.max(0, t0 + s.at - Date.now())))));
+	}
+	async function rowsFor(tag) {
+		const { rows } = await db.query(
+			`SELECT run_id, extract(epoch FROM received_at) * 1000 AS stored_ms, extract(epoch FROM notified_at) * 1000 AS notified_ms,
+			        notified_at IS NOT NULL AS notified, teams_status
+			   FROM pipeline_monitor.events WHERE run_id LIKE $1`,
+			[`manual__bench_${tag}_%`],
+		);
+		return rows;
+	}
+	/** waits until no row of `tag` changes for 15 s (cards sent or given up), then runs the digest until all are reported */
+	async function settleAndDigest(tag) {
+		let seen = '';
+		let stableSince = Date.now();
+		await waitFor(async () => {
+			const now = JSON.stringify(await rowsFor(tag));
+			if (now !== seen) [seen, stableSince] = [now, Date.now()];
+			return Date.now() - stableSince > 15_000;
+		}, 600_000);
+		const ownCards = (await rowsFor(tag)).filter((r) => r.notified).length;
+		let digestRuns = 0;
+		while ((await rowsFor(tag)).some((r) => !r.notified) && digestRuns < 10) {
+			// (`n8n execute` runs it in its own process, also in queue mode)
+			await executeWorkflow({ ...stack.n8nEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, stack.workflowIds['failure-digest']);
+			digestRuns++;
+		}
+		return { ownCards, digestRuns };
+	}
+	/** collector executions by status in n8n's database (a progress signature) */
+	const executionStates = async () =>
+		JSON.stringify(
+			(
+				await n8nDb.query(`SELECT status, count(*)::int AS n FROM execution_entity WHERE "workflowId" = $1 GROUP BY status ORDER BY status`, [
+					stack.workflowIds['airflow-failure-collector'],
+				])
+			).rows,
+		);
+	/**
+	 * Waits until every offered event is stored, or until neither the stored rows nor n8n's
+	 * executions changed for 60 s (n8n has nothing left to run: the rest is lost; an execution n8n
+	 * created but never queued stays "new" for good).
+	 */
+	async function drained(tag, n) {
+		let seen = '';
+		let since = Date.now();
+		await waitFor(async () => {
+			const rows = (await rowsFor(tag)).length;
+			if (rows >= n) return true;
+			const now = `${rows} ${await executionStates()}`;
+			if (now !== seen) [seen, since] = [now, Date.now()];
+			return Date.now() - since > 60_000;
+		}, 900_000);
+	}
+	const duplicates = async () => (await db.query('SELECT count(*)::int AS n FROM (SELECT event_key FROM pipeline_monitor.events GROUP BY event_key HAVING count(*) > 1) d')).rows[0].n;
+	/** in how many accepted Teams posts each run id appears (own card or digest table) */
+	const postsPerRun = (runIds) => {
+		const texts = teams.posted().map((m) => JSON.stringify(m.body).replace(/\\\\/g, ''));
+		return new Map(runIds.map((id) => [id, texts.filter((t) => t.includes(id)).length]));
+	};
 
-	// 2. latency to the Teams card at a rate the channel accepts
-	teams.clear();
-	const slow = syntheticCallbacks(sim.world, sim.url, 20, 'card');
-	const slowResults = await drive(slow, 2);
-	await waitFor(async () => (await rowsFor('card')).every((r) => r.notified || r.teams_status !== null), 60_000);
-	const slowRows = new Map((await rowsFor('card')).map((r) => [r.run_id, r]));
-	const since = (ms, r) => (ms === null || ms === undefined ? NaN : Number(ms) - r.sent);
-	const slowToRow = slowResults.map((r) => since(slowRows.get(r.body.run_id)?.stored_ms, r)).filter((x) => !Number.isNaN(x));
-	const toCard = slowResults.map((r) => since(slowRows.get(r.body.run_id)?.notified_ms, r)).filter((x) => !Number.isNaN(x));
-	line(null, 'at 2 callbacks/s: callback -> stored row p50 / p95', `${ms(pct(slowToRow, 50))} / ${ms(pct(slowToRow, 95))}`);
-	line(toCard.length === slow.length ? null : false, 'at 2 callbacks/s: callback -> Teams card accepted p50 / p95', `${ms(pct(toCard, 50))} / ${ms(pct(toCard, 95))} (${toCard.length}/${slow.length} cards, ${teams.posted().length} in the channel)`);
-	const dup = await db.query('SELECT count(*)::int AS n FROM (SELECT event_key FROM pipeline_monitor.events GROUP BY event_key HAVING count(*) > 1) d');
-	line(dup.rows[0].n === 0, 'duplicate event rows', String(dup.rows[0].n), '0');
-} finally {
-	await db.end();
-	await stack.stop();
-	await Promise.all([sim.stop(), teams.stop(), model.stop()]);
+	const figures = { mode: key };
+	try {
+		// warm-up (first executions load node code)
+		await drive(syntheticCallbacks(sim.world, sim.url, 5, 'warm').map((body, i) => ({ at: i * 200, body })));
+		await waitFor(async () => teams.posted().length >= 5, 60_000);
+		teams.clear();
+
+		if (key !== 'fault') {
+			const { bodies, sends } = schedule(sim.world, sim.url, 'load');
+			const n = bodies.length;
+			const results = await drive(sends);
+			const loadDuring = loadavg();
+			const first = Math.min(...results.map((r) => r.sent));
+			const last = Math.max(...results.map((r) => r.answered));
+			const accepted = results.filter((r) => !r.dup && r.status === 202 && r.answer?.stored === true);
+			const dupAnswers = results.filter((r) => r.dup);
+			const dupOk = dupAnswers.filter((r) => r.status === 202).length;
+			await drained('load', n);
+			const rows = await rowsFor('load');
+			const absorbed = rows.length / ((last - first) / 1000);
+			const sentAt = new Map(results.filter((r) => !r.dup).map((r) => [r.body.run_id, r.sent]));
+			const toRow = rows.map((r) => Number(r.stored_ms) - sentAt.get(r.run_id));
+			const answerMs = results.map((r) => r.answered - r.sent);
+			const { ownCards, digestRuns } = await settleAndDigest('load');
+			const finalRows = await rowsFor('load');
+			const reported = finalRows.filter((r) => r.notified);
+			const reportedOfOffered = bodies.filter((b) => reported.some((r) => r.run_id === b.run_id)).length;
+			const toReport = reported.map((r) => Number(r.notified_ms) - sentAt.get(r.run_id));
+			const dup = await duplicates();
+			const target = mode.queue ? TARGET.queue : TARGET.single;
+			Object.assign(figures, { absorbed, answerP50: pct(answerMs, 50), answerP95: pct(answerMs, 95), storedP95: pct(toRow, 95), reportP95: pct(toReport, 95), lost: n - rows.length, dup, reported: reportedOfOffered, n });
+			line(absorbed >= target && accepted.length === n && rows.length === n, 'callbacks absorbed with no loss', `${absorbed.toFixed(1)}/s; ${accepted.length}/${n} answered 202 stored, ${rows.length} rows (first send to last answer)`, `>= ${target}/s, none lost`);
+			line(dupOk === dupAnswers.length ? null : false, 'duplicates answered 202 (stored: false)', `${dupOk}/${dupAnswers.length}`);
+			const statuses = new Map();
+			for (const r of results) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+			line(null, 'answers by HTTP status (0: no answer / connection error)', [...statuses.entries()].sort((a, b) => b[1] - a[1]).map(([st, c]) => `${st}: ${c}`).join(', '));
+			line(null, 'HTTP answer time p50 / p95', `${ms(pct(answerMs, 50))} / ${ms(pct(answerMs, 95))}`);
+			line(null, 'callback -> stored row p50 / p95', `${ms(pct(toRow, 50))} / ${ms(pct(toRow, 95))}`);
+			line(null, 'callback -> card or digest p50 / p95', `${ms(pct(toReport, 50))} / ${ms(pct(toReport, 95))} (${ownCards} own cards, the rest in ${digestRuns} digest run(s))`);
+			line(dup === 0, 'duplicate event rows', String(dup), '0');
+			line(reportedOfOffered === n, 'failures reported (own card or digest)', `${reportedOfOffered}/${n} offered`, 'all');
+			line(null, 'load average during the burst / now', `${loadDuring} / ${loadavg()} (2 cores; other work shares them)`);
+		} else {
+			await faultRun();
+		}
+		await profile();
+	} finally {
+		await db.end().catch(() => {});
+		await n8nDb.end().catch(() => {});
+		await stack.stop();
+		await Promise.all([sim.stop(), teams.stop(), model.stop()]);
+	}
+	return figures;
+
+	/** 20 callbacks at 2/s (the channel accepts them all); n8n's per-node timings from its execution data */
+	async function profile() {
+		teams.clear();
+		const slow = syntheticCallbacks(sim.world, sim.url, 20, 'card');
+		const since = Date.now();
+		const results = await drive(slow.map((body, i) => ({ at: i * 500, body })));
+		await waitFor(async () => (await rowsFor('card')).every((r) => r.notified || r.teams_status !== null), 60_000);
+		const rows = new Map((await rowsFor('card')).map((r) => [r.run_id, r]));
+		const toCard = results.map((r) => Number(rows.get(r.body.run_id)?.notified_ms) - r.sent).filter((x) => !Number.isNaN(x));
+		const answer = results.map((r) => r.answered - r.sent);
+		line(toCard.length === slow.length ? null : false, 'at 2/s: answer p50; callback -> Teams card p50 / p95', `${ms(pct(answer, 50))}; ${ms(pct(toCard, 50))} / ${ms(pct(toCard, 95))} (${toCard.length}/${slow.length} cards)`);
+		const { rows: execs } = await n8nDb.query(
+			`SELECT e.id, extract(epoch FROM e."createdAt") * 1000 AS created, extract(epoch FROM e."startedAt") * 1000 AS started,
+			        extract(epoch FROM e."stoppedAt") * 1000 AS stopped, d.data
+			   FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id
+			  WHERE e."workflowId" = $1 AND e.mode = 'webhook' AND e.status = 'success' AND e."createdAt" >= $2 ORDER BY e.id`,
+			[stack.workflowIds['airflow-failure-collector'], new Date(since - 1000)],
+		);
+		if (execs.length === 0) return line(null, 'profile', 'no execution data saved (saveDataSuccessExecution is not "all")');
+		const perNode = new Map();
+		const totals = [];
+		const nodeSums = [];
+		const queued = [];
+		for (const x of execs) {
+			const data = flatted.parse(x.data);
+			let sum = 0;
+			for (const [node, runs] of Object.entries(data.resultData?.runData ?? {})) {
+				const t = runs.reduce((a, r) => a + (r.executionTime ?? 0), 0);
+				sum += t;
+				perNode.set(node, [...(perNode.get(node) ?? []), t]);
+			}
+			totals.push(Number(x.stopped) - Number(x.started));
+			nodeSums.push(sum);
+			queued.push(Number(x.started) - Number(x.created));
+		}
+		const med = (xs) => pct(xs, 50);
+		const total = med(totals);
+		const nodes = med(nodeSums);
+		line(null, `profile of one execution (median of ${execs.length} at 2/s)`, `${ms(total)} started -> stopped: nodes ${ms(nodes)}, n8n itself ${ms(total - nodes)}; created -> started (queue) ${ms(med(queued))}`);
+		const top = [...perNode.entries()].map(([node, ts]) => [node, med(ts)]).sort((a, b) => b[1] - a[1]);
+		console.log(`       per node (median ms): ${top.map(([node, t]) => `${node} ${Math.round(t)}`).join(', ')}`);
+	}
+
+	/** Python callback bursts: a worker SIGKILLed mid-burst; then Redis restarted mid-burst */
+	async function faultRun() {
+		const python = spawnSync('python3', ['--version']).status === 0;
+		if (!python) return line(false, 'fault run', 'python3 is not installed: the run needs workflows/airflow_callback.py');
+		for (const [tag, label, fault] of [
+			['fault_kill', 'worker 0 SIGKILLed at 4 s (started again at 9 s)', async () => {
+				await sleep(4000);
+				await stack.control.killWorker(0);
+				await sleep(5000);
+				await stack.control.startWorker(0);
+			}],
+			['fault_redis', 'Redis restarted at 4 s (down 1 s)', async () => {
+				await sleep(4000);
+				await stack.control.restartRedis({ downMs: 1000 });
+			}],
+		]) {
+			teams.clear();
+			const { bodies, sends } = schedule(sim.world, sim.url, tag);
+			const n = bodies.length;
+			const [results] = await Promise.all([pythonDrive(sends), fault()]);
+			await drained(tag, n);
+			const rows = await rowsFor(tag);
+			const stored = new Set(rows.map((r) => r.run_id));
+			await settleAndDigest(tag);
+			const finalRows = await rowsFor(tag);
+			const notified = finalRows.filter((r) => r.notified).length;
+			const posts = postsPerRun(bodies.map((b) => b.run_id));
+			const twice = [...posts.values()].filter((c) => c > 1).length;
+			const never = [...posts.values()].filter((c) => c === 0).length;
+			const okNotStored = results.filter((r) => r.ok && !stored.has(sends[r.i].body.run_id)).length;
+			const gaveUp = results.filter((r) => !r.ok).length;
+			const retried = results.filter((r) => r.attempts > 1).length;
+			const dup = await duplicates();
+			console.log(`  fault: ${label}`);
+			line(rows.length === n, 'stored (none lost)', `${rows.length}/${n} distinct; Python callback: ${results.length - gaveUp}/${results.length} sends got a 2xx, ${retried} retried, ${gaveUp} gave up after the 10 s budget`, 'all');
+			line(dup === 0, 'duplicate event rows', String(dup), '0');
+			line(notified === n && never === 0 && twice === 0, 'reported once (own card or digest)', `${notified}/${n} marked reported; in Teams: ${n - never} present, ${twice} more than once`, 'all, once');
+			line(okNotStored === 0, '2xx answered for an event not stored', String(okNotStored), '0');
+			const reasons = new Map();
+			for (const r of results) for (const why of r.reasons) reasons.set(why.replace(/\d+(\.\d+)? s/, 'N s').slice(0, 80), (reasons.get(why.replace(/\d+(\.\d+)? s/, 'N s').slice(0, 80)) ?? 0) + 1);
+			if (reasons.size) console.log(`       retry reasons: ${[...reasons.entries()].map(([k, v]) => `${v}× ${k}`).join('; ')}`);
+			line(null, 'load average now', loadavg());
+		}
+	}
+
+	function pythonDrive(sends) {
+		return new Promise((resolve, reject) => {
+			const child = spawn('python3', [path.join(root, 'bench', 'callback-driver.py')], { stdio: ['pipe', 'pipe', 'inherit'] });
+			let out = '';
+			child.stdout.on('data', (d) => (out += d.toString()));
+			child.once('error', reject);
+			child.once('exit', (code) => {
+				if (code !== 0) return reject(new Error(`bench/callback-driver.py exited with ${code}`));
+				resolve(out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+			});
+			child.stdin.end(JSON.stringify({ callback: path.join(root, 'workflows', 'airflow_callback.py'), url, token: stack.secrets.callbackToken, sends: sends.map((s) => ({ at: s.at, body: s.body })) }));
+		});
+	}
+}
+
+if (modes.some((m) => MODES[m].queue) && !redisServerBin() && !process.env.PM_REDIS_URL) {
+	line(false, 'queue mode', 'redis-server is not installed (as root: apt-get install -y redis-server): queue-mode figures not measured');
+	modes.splice(0, modes.length, ...modes.filter((m) => !MODES[m].queue));
+}
+const all = [];
+for (const m of modes) all.push(await runMode(m));
+const measured = all.filter((f) => f.absorbed !== undefined);
+if (measured.length > 1) {
+	console.log('\nsummary (same offered load; figures from a shared 2-core machine are indicative only)');
+	console.log('mode     absorbed/s  answer p50/p95      stored p95  card-or-digest p95  lost  dup  reported');
+	for (const f of measured)
+		console.log(`${f.mode.padEnd(8)} ${f.absorbed.toFixed(1).padStart(10)}  ${`${ms(f.answerP50)} / ${ms(f.answerP95)}`.padEnd(18)}  ${ms(f.storedP95).padStart(10)}  ${ms(f.reportP95).padStart(18)}  ${String(f.lost).padStart(4)}  ${String(f.dup).padStart(3)}  ${f.reported}/${f.n}`);
 }

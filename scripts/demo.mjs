@@ -14,6 +14,10 @@
 //   PM_TEAMS_WEBHOOK_URL, OPENAI_API_KEY [OPENAI_BASE_URL], PM_POSTGRES_URL,
 //   PM_N8N_PORT (5678), PM_DEMO_DIR, PM_STATUS_USER / PM_STATUS_PASSWORD, PM_CALLBACK_TOKEN,
 //   PM_DEMO_ONCE=1 (stop after the first run instead of waiting for Ctrl-C).
+// n8n's queue mode (README, "Scaling out"): PM_QUEUE_MODE=1 starts Redis (Debian's redis-server, on a
+// free loopback port, AOF on, a temporary data folder), n8n main, a webhook processor and workers;
+// PM_REDIS_URL=redis://host:port uses an external Redis instead (and implies queue mode);
+// PM_WORKERS (1), PM_WORKER_CONCURRENCY (10), PM_WEBHOOK_PROCESSORS (1), PM_WEBHOOK_PORT (5679). Without them: one n8n process, no Redis.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -125,22 +129,33 @@ const secrets = {
 };
 // n8n's usual port when it is free
 const n8nPort = Number(env.PM_N8N_PORT ?? ((await isPortFree(5678)) ? 5678 : await freePort()));
-say(`starting Postgres and n8n (state in ${demoDir})`);
+const queueMode = Boolean(env.PM_REDIS_URL) || ['1', 'true', 'yes'].includes(String(env.PM_QUEUE_MODE ?? '').toLowerCase());
+// in queue mode webhooks (callback, status page, action links) are served by the webhook processors
+const webhookPort = queueMode ? Number(env.PM_WEBHOOK_PORT ?? ((await isPortFree(5679)) ? 5679 : await freePort())) : n8nPort;
+const queue = queueMode
+	? { workers: env.PM_WORKERS, concurrency: env.PM_WORKER_CONCURRENCY, webhookProcessors: env.PM_WEBHOOK_PROCESSORS, redisUrl: env.PM_REDIS_URL, webhookPort }
+	: undefined;
+say(`starting Postgres and n8n${queueMode ? ' in queue mode (Redis, webhook processor, workers)' : ''} (state in ${demoDir})`);
 const stack = await startStack({
 	dir: demoDir,
 	pgDir: env.PM_POSTGRES_URL ? undefined : pgDir,
 	postgresUrl: env.PM_POSTGRES_URL,
 	n8nPort,
 	// the failure cards' action buttons open the failure-actions workflow of this n8n
-	settings: { 'airflow-failure-collector': { actionUrl: `http://localhost:${n8nPort}/webhook/pipeline-monitor/action` } },
+	settings: { 'airflow-failure-collector': { actionUrl: `http://localhost:${webhookPort}/webhook/pipeline-monitor/action` } },
 	airflow,
 	teams,
 	openai,
 	secrets,
 	publish: 'triggers',
+	queue,
 	// demo pipelines and the demo_dw tables go only into the embedded database, never into yours
 	seedSql: world && !env.PM_POSTGRES_URL ? demoSeedSql(world.dags) : undefined,
 	log: (m) => say(m.replace(/^\[stack\] /, '')),
+}).catch(async (error) => {
+	console.error(`\nthe demo could not start: ${error.message}`);
+	for (const stop of stops.reverse()) await stop().catch(() => {});
+	process.exit(1);
 });
 stops.push(() => stack.stop());
 
@@ -170,7 +185,7 @@ for (const name of runOnce) {
 }
 if (world && stack.workflowIds['airflow-failure-collector']) {
 	const { demoCallbacks } = await load('demo/callbacks.js');
-	const url = `${stack.n8nUrl}/webhook/pipeline-monitor/airflow-callback`;
+	const url = `${stack.webhookUrl}/webhook/pipeline-monitor/airflow-callback`;
 	for (const body of demoCallbacks(world, airflow.baseUrl, 4)) {
 		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [stack.callbackHeader]: secrets.callbackToken }, body: JSON.stringify(body) });
 		say(`Airflow callback for ${body.dag_id}.${body.task_id}: HTTP ${res.status}`);
@@ -207,14 +222,17 @@ if (stack.workflowIds['airflow-failure-sweeper']) {
 	if (beat[0]) say(`heartbeat: ${beat[0].ok ? 'all checks answered' : 'a check failed'}`);
 }
 
-const statusPage = stack.workflowIds['status-page'] ? `${stack.n8nUrl}/webhook/pipeline-monitor/status` : null;
+const statusPage = stack.workflowIds['status-page'] ? `${stack.webhookUrl}/webhook/pipeline-monitor/status` : null;
+const q = stack.queue;
 console.log(`
 Pipeline Monitor demo is running (ready in ${((Date.now() - t0) / 1000).toFixed(0)} s).
 
   n8n editor        ${stack.n8nUrl}   (login ${owner.email} / ${owner.password})
   status page       ${statusPage ?? '(workflows/status-page.json not present)'}   (basic auth ${secrets.statusUser} / ${secrets.statusPassword})
   Teams channel     ${channelUrl ?? '(real Teams webhook)'}
-  Airflow callback  POST ${stack.n8nUrl}/webhook/pipeline-monitor/airflow-callback   (header ${stack.callbackHeader}: ${secrets.callbackToken})
+  Airflow callback  POST ${stack.webhookUrl}/webhook/pipeline-monitor/airflow-callback   (header ${stack.callbackHeader}: ${secrets.callbackToken})${
+		q ? `\n  queue mode        Redis ${q.redis}${q.external ? ' (PM_REDIS_URL)' : ' (redis-server, AOF)'}; ${q.webhookProcessors} webhook processor(s) at ${stack.webhookUrl}; ${q.workers} worker(s) x ${q.concurrency}` : ''
+	}
   Airflow API       ${airflow.baseUrl}
   model server      ${openai.baseUrl}
   monitor database  ${stack.monitorDbUrl}

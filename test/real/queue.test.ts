@@ -1,0 +1,289 @@
+/**
+ * The shipped workflows in n8n's queue mode (test/rig/stack.mjs with `queue`): Redis (Debian's
+ * redis-server, AOF on), `n8n start` as main, one `n8n webhook` processor and two `n8n worker`s on
+ * the same Postgres. Callbacks go webhook processor → Redis → worker; the scheduled reports are
+ * fired by main's scheduler (cron set to every minute here) and run by a worker; the error
+ * workflow fires for a failure inside a worker. Which worker ran an execution is read from the
+ * workers' own log lines ("Worker started execution N"); workers are stopped and started between
+ * executions so that the summary cache (Postgres) and the Airflow node's watermark (workflow
+ * static data) must cross from one worker to the other.
+ * Skipped, saying so, without redis-server (as root: apt-get install -y redis-server) or PM_REDIS_URL.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
+import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
+import { launchStack, type Stack } from '../support/stack/launch';
+import { checkWorkflowsMessage } from '../support/teams/cardSchema';
+import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
+
+jest.setTimeout(300_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const hasRedis = Boolean(process.env.PM_REDIS_URL) || spawnSync('sh', ['-c', 'command -v redis-server || ls /usr/bin/redis-server /usr/sbin/redis-server']).status === 0;
+const built = fs.existsSync(path.join(ROOT, 'dist', 'nodes'));
+const maybe = hasRedis && built ? describe : describe.skip;
+if (!hasRedis) console.warn('[queue] skipped: redis-server is not installed (as root: apt-get install -y redis-server) and PM_REDIS_URL is not set');
+if (!built) console.warn('[queue] skipped: dist/ missing; run `npm run build` first');
+
+/** A test workflow: POST → the Airflow node's "Get Changed Since Last Execution" → the runs as the answer. */
+const CHANGED_WORKFLOW = {
+	id: 'pmTestChanged001',
+	name: 'Test: Airflow changed runs (queue mode)',
+	nodes: [
+		{
+			id: 'b0f1c2d3-0000-4000-8000-000000000001',
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 0],
+			webhookId: 'b0f1c2d3-0000-4000-8000-0000000000aa',
+			parameters: { httpMethod: 'POST', path: 'pm-test/changed-runs', responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+		},
+		{
+			id: 'b0f1c2d3-0000-4000-8000-000000000002',
+			name: 'Changed runs',
+			type: 'n8n-nodes-pipeline-monitor.airflow',
+			typeVersion: 1,
+			position: [240, 0],
+			alwaysOutputData: true,
+			parameters: { resource: 'dagRun', operation: 'changed', initialWindow: '30 days', overlapMinutes: 5, dagIds: '', states: [], includeRaw: false },
+			credentials: { airflowApi: { id: 'pmAirflowApi0001', name: 'Airflow' } },
+		},
+	],
+	connections: { Webhook: { main: [[{ node: 'Changed runs', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+	active: false,
+};
+
+maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 workers)', () => {
+	let airflow: Simulator;
+	let teams: TeamsReceiver;
+	let openai: OpenAiTestServer;
+	let stack: Stack;
+	let db: Client;
+	let n8nDb: Client;
+
+	const post = async (body: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+		const res = await fetch(stack.webhook('pipeline-monitor/airflow-callback'), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', [stack.callbackHeader]: stack.secrets.callbackToken },
+			body: JSON.stringify(body),
+		});
+		const text = await res.text();
+		try {
+			return { status: res.status, json: JSON.parse(text) as Record<string, unknown> };
+		} catch {
+			return { status: res.status, json: { text } };
+		}
+	};
+
+	const reported = async (eventKey: string, timeoutMs = 150_000) => {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const { rows } = await db.query('SELECT * FROM pipeline_monitor.events WHERE event_key = $1', [eventKey]);
+			if (rows[0] && (rows[0].notified_at !== null || rows[0].teams_status !== null)) return rows[0] as Record<string, unknown>;
+			if (Date.now() > deadline) throw new Error(`event ${eventKey} was not reported within ${timeoutMs} ms: ${JSON.stringify(rows[0])}\n${stack.n8nLog().slice(-3000)}`);
+			await new Promise((r) => setTimeout(r, 300));
+		}
+	};
+
+	/** Newest execution ids of a workflow in n8n's own database (mode, status). */
+	const executions = async (workflowId: string) =>
+		(await n8nDb.query<{ id: string; mode: string; status: string }>('SELECT e.id::text AS id, e.mode, e.status FROM execution_entity e WHERE e."workflowId" = $1 ORDER BY e.id DESC', [workflowId])).rows;
+
+	/** The newest execution of a workflow once it has ended (an execution row exists before it ends). */
+	const ended = async (workflowId: string, mode: string) => {
+		const deadline = Date.now() + 60_000;
+		for (;;) {
+			const [x] = (await executions(workflowId)).filter((e) => e.mode === mode);
+			if (x && !['new', 'running'].includes(x.status)) return x;
+			if (Date.now() > deadline) throw new Error(`no ended ${mode} execution of ${workflowId}: ${JSON.stringify(x)}`);
+			await new Promise((r) => setTimeout(r, 300));
+		}
+	};
+
+	/** The worker (slot) whose log says it started this execution; null when none did (it ran elsewhere). */
+	const workerOf = (executionId: string): number | null => {
+		const m = new RegExp(`^\\[worker (\\d+)\\] .*Worker started execution ${executionId} \\(job`, 'm').exec(stack.n8nLog());
+		return m ? Number(m[1]) : null;
+	};
+
+	const waitForWorkerOf = async (executionId: string) => {
+		const deadline = Date.now() + 30_000;
+		while (workerOf(executionId) === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+		return workerOf(executionId);
+	};
+
+	beforeAll(async () => {
+		airflow = await startAirflow({ version: 'v2', dags: 6, runsPerDag: 6, seed: 11, auth: { disabled: true }, failureRate: 0.5 } as Parameters<typeof startAirflow>[0]);
+		teams = await startTeamsReceiver({ rateLimit: false });
+		openai = await startOpenAiServer();
+		stack = await launchStack({
+			workflows: ['airflow-failure-collector', 'n8n-error-collector', 'failure-digest', 'pipeline-status-report', 'heartbeat'],
+			extraWorkflows: [CHANGED_WORKFLOW],
+			airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
+			teams: { webhookUrl: teams.workflowsUrl },
+			openai: { baseUrl: openai.baseUrl, apiKey: openai.apiKey },
+			publish: 'triggers',
+			// the scheduled reports fire every minute here (main's scheduler → Redis → a worker)
+			schedules: { 'pipeline-status-report': '* * * * *', heartbeat: '* * * * *', 'failure-digest': '* * * * *' },
+			settings: { 'failure-digest': { graceMinutes: 0 } },
+			seedSql: airflow.world.dags
+				.slice(0, 2)
+				.map((d) => `INSERT INTO pipeline_monitor.pipelines (pipeline, service, timezone, expected_duration_min, owner) VALUES ('${d.dagId}', 'airflow', 'Asia/Seoul', 30, 'data-eng');`)
+				.join('\n'),
+			queue: { workers: 2, concurrency: 5 },
+			// the workers log "Worker started execution N" at info
+			extraEnv: { N8N_LOG_LEVEL: 'info' },
+			// four n8n processes start: on a loaded 2-core machine that took over 7 minutes
+		}, { timeoutMs: 900_000 });
+		db = new Client({ connectionString: stack.monitorDbUrl });
+		await db.connect();
+		const e = stack.n8nEnv;
+		n8nDb = new Client({ host: e.DB_POSTGRESDB_HOST, port: Number(e.DB_POSTGRESDB_PORT), database: e.DB_POSTGRESDB_DATABASE, user: e.DB_POSTGRESDB_USER, password: e.DB_POSTGRESDB_PASSWORD });
+		await n8nDb.connect();
+	}, 960_000);
+
+	afterAll(async () => {
+		await db?.end().catch(() => undefined);
+		await n8nDb?.end().catch(() => undefined);
+		await stack?.stop();
+		await Promise.all([airflow?.stop(), teams?.stop(), openai?.stop()]);
+	}, 120_000);
+
+	it('runs main, a webhook processor and two workers on one Redis; webhooks are served by the processor, not by main', async () => {
+		expect(stack.queue).toMatchObject({ workers: 2, webhookProcessors: 1, external: false });
+		expect(stack.webhookUrl).not.toBe(stack.n8nUrl);
+		const workers = (await stack.control('workers')) as Array<{ slot: number; running: boolean }>;
+		expect(workers.map((w) => w.running)).toEqual([true, true]);
+		// main has production webhooks off (N8N_DISABLE_PRODUCTION_MAIN_PROCESS)
+		const onMain = await fetch(`${stack.n8nUrl}/webhook/pipeline-monitor/airflow-callback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		expect(onMain.status).toBe(404);
+	});
+
+	it('stores a callback in a worker, answers 202 through the processor, posts one valid card; a duplicate keeps one row', async () => {
+		const body = { dag_id: 'queue_dag', run_id: 'manual__q1', task_id: 'load', try_number: 1, exception: 'ValueError: queue mode test' };
+		const answer = await post(body);
+		expect(answer).toEqual({ status: 202, json: { stored: true, eventKey: 'airflow|queue_dag|manual__q1|load|1' } });
+		const row = await reported('airflow|queue_dag|manual__q1|load|1');
+		expect(row).toMatchObject({ kind: 'failure', teams_status: 202 });
+		// (Teams Table escapes markdown: "_" as "\\_")
+		const cards = teams.received.filter((m) => JSON.stringify(m.body).replace(/\\\\/g, '').includes('queue_dag'));
+		expect(cards).toHaveLength(1);
+		expect(checkWorkflowsMessage(cards[0].body)).toEqual({ valid: true, errors: [] });
+		const execution = await ended('pmAirflowCollect', 'webhook');
+		expect(execution.status).toBe('success');
+		expect(await waitForWorkerOf(execution.id)).not.toBeNull();
+
+		const again = await post(body);
+		expect(again).toEqual({ status: 202, json: { stored: false, eventKey: 'airflow|queue_dag|manual__q1|load|1' } });
+		expect((await db.query("SELECT count(*)::int AS n FROM pipeline_monitor.events WHERE event_key = 'airflow|queue_dag|manual__q1|load|1'")).rows[0].n).toBe(1);
+	});
+
+	it('reuses the summary one worker cached for the same fingerprint in the other worker (no second model request)', async () => {
+		const body = { dag_id: 'cache_dag', task_id: 'load', try_number: 1, exception: 'KeyError: column customer_id not found in staging.customers (queue)' };
+		await stack.control('stopWorker', 0);
+		const a = await post({ ...body, run_id: 'manual__cache_a' });
+		const rowA = await reported(a.json.eventKey as string);
+		expect(rowA.summarized_by).toBe('llm');
+		const execA = (await executions('pmAirflowCollect'))[0];
+		expect(await waitForWorkerOf(execA.id)).toBe(1);
+
+		await stack.control('startWorker', 0);
+		await stack.control('stopWorker', 1);
+		const chats = openai.chatRequests().length;
+		const b = await post({ ...body, run_id: 'manual__cache_b' });
+		const rowB = await reported(b.json.eventKey as string);
+		const execB = (await executions('pmAirflowCollect'))[0];
+		expect(await waitForWorkerOf(execB.id)).toBe(0);
+		expect(rowB).toMatchObject({ fingerprint: rowA.fingerprint, summarized_by: 'cache', summary: rowA.summary });
+		expect(openai.chatRequests().length).toBe(chats);
+		expect((await db.query('SELECT hits FROM pipeline_monitor.summaries WHERE fingerprint = $1', [rowA.fingerprint])).rows).toEqual([{ hits: 2 }]);
+	});
+
+	// KNOWN n8n 2.41.1 LIMITATION, measured here: a worker runs a new execution with the workflow
+	// snapshot stored with the execution, and that snapshot has no static data (n8n's
+	// toWorkflowSnapshot keeps id, name, nodes, connections, settings; its job processor reloads
+	// static data only for a restarted execution). The worker saves the watermark after the run, but
+	// no later execution in a worker reads it back, on the same worker or another. In single-process
+	// mode the watermark works (the process keeps the workflow's static data in memory). If this test
+	// fails after an n8n upgrade, n8n has fixed it: make it assert that no run is repeated, and update
+	// the README ("Scaling out").
+	it("KNOWN n8n limitation: the Airflow node's watermark (workflow static data) is saved by a worker but not read back by the next execution in a worker", async () => {
+		// worker 1 is stopped (previous test): this run is on worker 0
+		const call = async () => {
+			const res = await fetch(stack.webhook('pm-test/changed-runs'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			expect(res.status).toBe(200);
+			const items = (await res.json()) as Array<Record<string, unknown>>;
+			const exec = (await executions(CHANGED_WORKFLOW.id))[0];
+			return { runs: items.filter((i) => i.runId).map((i) => `${i.pipeline}/${i.runId}`).sort(), worker: await waitForWorkerOf(exec.id) };
+		};
+		const first = await call();
+		expect(first.worker).toBe(0);
+		expect(first.runs.length).toBeGreaterThan(5);
+		const saved = async () => JSON.stringify((await n8nDb.query<{ staticData: unknown }>('SELECT "staticData" FROM workflow_entity WHERE id = $1', [CHANGED_WORKFLOW.id])).rows[0].staticData);
+		const afterFirst = await saved();
+		expect(afterFirst).toContain('airflowWatermark');
+
+		await stack.control('startWorker', 1);
+		await stack.control('stopWorker', 0);
+		const second = await call();
+		expect(second.worker).toBe(1);
+		// nothing changed in Airflow since the first run, yet the whole first window comes again
+		expect(second.runs).toEqual(first.runs);
+		// on the same worker too: it is not about crossing workers
+		const third = await call();
+		expect(third.worker).toBe(1);
+		expect(third.runs).toEqual(first.runs);
+		expect(await saved()).toContain('airflowWatermark');
+	});
+
+	it('runs the error workflow for a failure inside a worker, with the execution link', async () => {
+		await db.query('ALTER TABLE pipeline_monitor.summaries RENAME TO summaries_away');
+		let row: Record<string, unknown> | undefined;
+		try {
+			const answer = await post({ dag_id: 'breaks_in_worker', run_id: 'manual__w1', task_id: 't', try_number: 1, exception: 'RuntimeError: boom' });
+			expect(answer.status).toBe(202);
+			const deadline = Date.now() + 120_000;
+			while (!row) {
+				if (Date.now() > deadline) throw new Error(`no n8n event: ${stack.n8nLog().slice(-4000)}`);
+				await new Promise((r) => setTimeout(r, 300));
+				[row] = (await db.query("SELECT * FROM pipeline_monitor.events WHERE source = 'n8n' AND event_key LIKE 'n8n|pmAirflowCollect|%'")).rows;
+			}
+		} finally {
+			await db.query('ALTER TABLE pipeline_monitor.summaries_away RENAME TO summaries');
+		}
+		expect(row).toMatchObject({ kind: 'failure', task_id: 'Find Known Summary' });
+		expect(String(row.url)).toMatch(/\/workflow\/pmAirflowCollect\/executions\/\d+$/);
+		const failedId = String(row.run_id);
+		expect(await waitForWorkerOf(failedId)).not.toBeNull();
+		// the error workflow's own execution ran in a worker too
+		const errorRun = await ended('pmN8nErrorColl01', 'error');
+		expect(errorRun.status).toBe('success');
+		expect(await waitForWorkerOf(errorRun.id)).not.toBeNull();
+	});
+
+	it("runs the scheduled reports from main's scheduler in the workers: status report, heartbeat, failure digest", async () => {
+		const wanted = { pmStatusReport01: 'status report', pmHeartbeat00001: 'heartbeat', pmFailureDigest1: 'failure digest' };
+		const deadline = Date.now() + 150_000;
+		const ran: Record<string, { id: string; status: string }> = {};
+		while (Object.keys(ran).length < 3 && Date.now() < deadline) {
+			for (const id of Object.keys(wanted)) {
+				const done = (await executions(id)).find((x) => x.mode === 'trigger' && x.status !== 'running' && x.status !== 'new');
+				if (done) ran[id] = done;
+			}
+			await new Promise((r) => setTimeout(r, 1000));
+		}
+		expect(Object.keys(ran).sort()).toEqual(Object.keys(wanted).sort());
+		for (const [id, x] of Object.entries(ran)) {
+			expect({ id, status: x.status }).toEqual({ id, status: 'success' });
+			expect(await waitForWorkerOf(x.id)).not.toBeNull();
+		}
+		expect((await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.heartbeats')).rows[0].n).toBeGreaterThan(0);
+		expect((await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.lights')).rows[0].n).toBeGreaterThan(0);
+		for (const m of teams.posted()) expect(checkWorkflowsMessage(m.body)).toEqual({ valid: true, errors: [] });
+	});
+});
