@@ -197,7 +197,7 @@ export function nodeOutput(result, nodeName, { output = 0, run = 0 } = {}) {
  * listens on QUEUE_HEALTH_CHECK_PORT instead). /healthz answers before the database is migrated
  * and n8n is ready: /healthz/readiness does not. kill() ends it at once (SIGKILL, as a crash would).
  */
-export async function startN8nProcess(env, { command = 'start', args = [], timeoutMs = 120_000, log = () => {}, ready } = {}) {
+export async function startN8nProcess(env, { command = 'start', args = [], timeoutMs = 300_000, log = () => {}, ready } = {}) {
 	const home = ensureN8n();
 	const port = Number(env.N8N_PORT) || (await freePort());
 	const child = spawn(node24Bin(home), [n8nBin(home), command, ...args], { env: { ...env, N8N_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });

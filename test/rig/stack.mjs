@@ -381,7 +381,7 @@ export async function startStack(options) {
 			server = await startN8nServer(env, { log: options.n8nLog ?? (() => {}) });
 			cleanups.push(() => server.stop());
 			webhookUrl = server.url;
-			await waitForWebhooks(server.url, paths, 120_000);
+			await waitForWebhooks(server.url, paths, 300_000);
 		} else {
 			const n8nLog = options.n8nLog ?? (() => {});
 			const tagged = (tag) => (m) => n8nLog(m.replace(/^/gm, `[${tag}] `).replace(/\[[^\]]+\] $/, ''));
@@ -427,7 +427,7 @@ export async function startStack(options) {
 			}
 			webhookUrl = `http://127.0.0.1:${webhookPort}`;
 			// webhooks register a few seconds after /healthz: probe every processor's webhook paths
-			for (const p of processors) await waitForWebhooks(p.url, paths, 120_000);
+			for (const p of processors) await waitForWebhooks(p.url, paths, 300_000);
 			const worker = (slot) => {
 				const w = workers[slot];
 				if (!w) throw new Error(`no worker ${slot}; workers: 0..${workers.length - 1}`);
