@@ -261,8 +261,9 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 		const failedId = String(row.run_id);
 		expect(await waitForWorkerOf(failedId)).not.toBeNull();
 		// the error workflow's own execution ran in a worker too
+		// (its status is not asserted: it stored the row above, and its own summary lookup may run
+		// while the summaries table is still renamed away)
 		const errorRun = await ended('pmN8nErrorColl01', 'error');
-		expect(errorRun.status).toBe('success');
 		expect(await waitForWorkerOf(errorRun.id)).not.toBeNull();
 	});
 
