@@ -85,7 +85,12 @@ const webhookPaths = (wf) => wf.nodes.filter((n) => (n.type === 'n8n-nodes-base.
  * editor (the workflow files name none: the warehouse is the user's own).
  */
 export function bindMysqlCredential(wf) {
-	for (const node of wf.nodes) if (node.type === 'n8n-nodes-base.mySql') node.credentials = { mySql: { id: CREDENTIAL_IDS.warehouseMysql, name: 'Warehouse MySQL' } };
+	// the shipped MySQL node is disabled (no MySQL credential to pick yet): enabled with the test's one
+	for (const node of wf.nodes) {
+		if (node.type !== 'n8n-nodes-base.mySql') continue;
+		node.credentials = { mySql: { id: CREDENTIAL_IDS.warehouseMysql, name: 'Warehouse MySQL' } };
+		delete node.disabled;
+	}
 	return wf;
 }
 
