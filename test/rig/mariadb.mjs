@@ -44,10 +44,13 @@ export async function startMariadb({ log = () => {}, timeoutMs = 60_000, runAs }
 	const user = runAs ?? serverUser();
 	if (user === 'mysql') spawnSync('chown', ['-R', 'mysql:', dir]);
 	const userArgs = user ? [`--user=${user}`] : [];
+	// the server's temporary files go to its own folder: the inherited TMPDIR (npm test gives jest a
+	// run-scoped one owned by root) is not writable by the mysql user
+	const env = { ...process.env, TMPDIR: dir };
 	const install = spawnSync(
 		find(BIN.install),
 		['--no-defaults', `--datadir=${dataDir}`, ...userArgs, '--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve'],
-		{ encoding: 'utf8' },
+		{ encoding: 'utf8', env },
 	);
 	if (install.status !== 0) {
 		fs.rmSync(dir, { recursive: true, force: true });
@@ -65,12 +68,13 @@ export async function startMariadb({ log = () => {}, timeoutMs = 60_000, runAs }
 			'--bind-address=127.0.0.1',
 			`--socket=${socket}`,
 			`--pid-file=${path.join(dir, 'mariadb.pid')}`,
+			`--tmpdir=${dir}`,
 			'--skip-name-resolve',
 			'--skip-log-bin',
 			'--innodb-buffer-pool-size=32M',
 			'--max-connections=40',
 		],
-		{ stdio: ['ignore', 'pipe', 'pipe'] },
+		{ stdio: ['ignore', 'pipe', 'pipe'], env },
 	);
 	let output = '';
 	const keep = (d) => {
