@@ -44,6 +44,7 @@ const VALUES = [
 	['PM_AIRFLOW_UI_URL', 'airflow-ui-url', 'Airflow web UI URL for links (default: the base URL)', false],
 	['PM_TEAMS_WEBHOOK_URL', 'teams-webhook-url', 'Teams Workflows (or connector) webhook URL', true],
 	['PM_TEAMS_KIND', 'teams-kind', 'auto (default), workflows or connector', false],
+	['PM_TEAMS_CHANNELS', 'teams-channels', 'more Teams channels: JSON {"data-eng": "https://…", "operations": "https://…"}', true],
 	['OPENAI_API_KEY', 'openai-api-key', 'key of the OpenAI-compatible model server', true],
 	['OPENAI_BASE_URL', 'openai-base-url', 'OpenAI-compatible base URL (default https://api.openai.com/v1)', false],
 	['PM_CALLBACK_TOKEN', 'callback-token', `token Airflow sends in ${CALLBACK_HEADER}`, true],
@@ -222,13 +223,26 @@ const CREDENTIALS = {
 	},
 	'Teams channel': {
 		type: 'teamsWebhookApi',
-		inputs: ['PM_TEAMS_WEBHOOK_URL', 'PM_TEAMS_KIND'],
+		inputs: ['PM_TEAMS_WEBHOOK_URL', 'PM_TEAMS_KIND', 'PM_TEAMS_CHANNELS'],
 		build(v) {
 			if (!v.PM_TEAMS_WEBHOOK_URL) return { missing: ['PM_TEAMS_WEBHOOK_URL'] };
 			if (!/^https?:\/\/[^/]/.test(v.PM_TEAMS_WEBHOOK_URL)) return { invalid: 'PM_TEAMS_WEBHOOK_URL must be an http(s) URL' };
 			const kind = v.PM_TEAMS_KIND ?? 'auto';
 			if (!['auto', 'workflows', 'connector'].includes(kind)) return { invalid: 'PM_TEAMS_KIND must be auto, workflows or connector' };
-			return { data: { webhookUrl: v.PM_TEAMS_WEBHOOK_URL, kind } };
+			let channels = '';
+			if (v.PM_TEAMS_CHANNELS) {
+				let parsed;
+				try {
+					parsed = JSON.parse(v.PM_TEAMS_CHANNELS);
+				} catch {
+					return { invalid: 'PM_TEAMS_CHANNELS must be a JSON object of channel name to webhook URL, e.g. {"data-eng": "https://…"}' };
+				}
+				if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { invalid: 'PM_TEAMS_CHANNELS must be a JSON object of channel name to webhook URL' };
+				const bad = Object.entries(parsed).find(([name, url]) => !name.trim() || typeof url !== 'string' || !/^https?:\/\/[^/]/.test(url));
+				if (bad) return { invalid: `PM_TEAMS_CHANNELS: channel "${bad[0]}" needs a name and an http(s) webhook URL` };
+				channels = JSON.stringify(parsed);
+			}
+			return { data: { webhookUrl: v.PM_TEAMS_WEBHOOK_URL, kind, channels } };
 		},
 	},
 	OpenAI: {

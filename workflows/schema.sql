@@ -268,6 +268,30 @@ BEGIN
 END
 $migration$;
 
+-- Version 6: escalation, grouping and the weekly reliability report. A red failure nobody
+-- acknowledged within escalate_after_min minutes (per pipeline; NULL = the escalation workflow's
+-- default) is posted once more to the escalation channel, mentioning the owner: escalated_at is
+-- set by the same statement that claims the failure, so it is escalated once. Repeats of the same
+-- fingerprint of a pipeline on one local day are grouped: occurrence counts them (1 = the first,
+-- which gets its own card) and grouped_into points at the first; repeats are reported by the
+-- failure digest as one row per group ("3rd time today").
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 6) THEN
+		RETURN;
+	END IF;
+	ALTER TABLE pipeline_monitor.pipelines ADD COLUMN escalate_after_min integer CHECK (escalate_after_min IS NULL OR escalate_after_min > 0);
+	ALTER TABLE pipeline_monitor.events ADD COLUMN escalated_at timestamptz;
+	ALTER TABLE pipeline_monitor.events ADD COLUMN escalation_status integer;
+	ALTER TABLE pipeline_monitor.events ADD COLUMN occurrence integer CHECK (occurrence IS NULL OR occurrence > 0);
+	ALTER TABLE pipeline_monitor.events ADD COLUMN grouped_into bigint REFERENCES pipeline_monitor.events (id) ON DELETE SET NULL;
+	CREATE INDEX events_unescalated ON pipeline_monitor.events (received_at) WHERE kind = 'failure' AND escalated_at IS NULL AND acknowledged_at IS NULL;
+	CREATE INDEX events_pipeline_fingerprint ON pipeline_monitor.events (pipeline, fingerprint, received_at) WHERE fingerprint IS NOT NULL;
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (6, 'escalation (pipelines.escalate_after_min, events.escalated_at), grouping of repeats (events.occurrence, grouped_into)');
+END
+$migration$;
+
 -- Version 7 (issue 16): the n8n error collector folds repeats of one error (same workflow, node
 -- and error fingerprint) within a window into the first one's card, and counts them.
 DO $migration$

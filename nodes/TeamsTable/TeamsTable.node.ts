@@ -15,6 +15,7 @@ import { buildMessages } from '../logic/teams/report';
 import { DEFAULT_SEND_OPTIONS, RateLimiter, deliver } from '../logic/teams/send';
 import type { Delivery } from '../logic/teams/send';
 import type { CardLayout, ColumnKind, ColumnRequest, EmptyMode, Language, Mention, OverflowMode, ReportOptions, TeamsFormat, TeamsMessage } from '../logic/teams/types';
+import { mentionsOf } from '../logic/teams/mentions';
 import { parseChannels, routeItems } from '../logic/teams/route';
 import type { ChannelGroup } from '../logic/teams/route';
 import { checkWebhookUrl, redactUrl } from '../logic/teams/webhookUrl';
@@ -32,6 +33,8 @@ interface Options {
 	maxRetries?: number;
 	maxRetryWaitSec?: number;
 	routeByField?: string;
+	channel?: string;
+	mentionField?: string;
 	reportUrl?: string;
 	subtitle?: string;
 	whenEmpty?: EmptyMode;
@@ -158,18 +161,28 @@ export class TeamsTable implements INodeType {
 			const { webhook, channels } = await webhooksOf(this);
 			warnings = [...webhook.warnings, ...[...channels.values()].flatMap((c) => c.warnings)];
 			const routeBy = (options.routeByField ?? '').trim();
-			groups = routeBy && items.length ? routeItems(json, routeBy, channels, webhook) : [{ channel: '', webhook, indexes: everything, fallback: null }];
+			const fixed = (options.channel ?? '').trim();
+			if (routeBy && items.length) groups = routeItems(json, routeBy, channels, webhook);
+			// one named channel for every item (e.g. the operations channel); empty = the default webhook
+			else if (fixed && items.length) groups = routeItems(json.map(() => ({ channel: fixed })), 'channel', channels, webhook);
+			else groups = [{ channel: '', webhook, indexes: everything, fallback: null }];
 		}
+		const mentionField = (options.mentionField ?? '').trim();
+		const mentionsFor = (indexes: number[]) => (mentionField ? mentionsOf(indexes.map((i) => json[i]), mentionField) : { mentions: [], warnings: [] });
+		if (mentionField) warnings = [...warnings, ...mentionsFor(everything).warnings];
 		if (warnings.length) this.addExecutionHints(...[...new Set(warnings)].map((message) => ({ message, type: 'warning' as const, location: 'outputPane' as const })));
 
 		let planned: Array<{ group: (typeof groups)[number]; message: TeamsMessage }>;
 		try {
 			planned = groups.flatMap((group) => {
 				const note = group.fallback ? fallbackNote(group, reportOptions.language) : '';
-				const messages = buildMessages(
-					group.indexes.map((i) => json[i]),
-					note ? { ...reportOptions, subtitle: [reportOptions.subtitle, note].filter(Boolean).join(' · ') } : reportOptions,
-				);
+				// the people the group's own items name (Mention Field) join the fixed ones, each once
+				const mentions = [...reportOptions.mentions, ...mentionsFor(group.indexes).mentions].filter((m, i, all) => all.findIndex((o) => o.id.toLowerCase() === m.id.toLowerCase()) === i);
+				const messages = buildMessages(group.indexes.map((i) => json[i]), {
+					...reportOptions,
+					mentions,
+					...(note ? { subtitle: [reportOptions.subtitle, note].filter(Boolean).join(' · ') } : {}),
+				});
 				return messages.map((message) => ({ group, message: { ...message, itemIndexes: message.itemIndexes.map((i) => group.indexes[i]) } }));
 			});
 		} catch (error) {

@@ -104,6 +104,16 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Channel',
+				name: 'channel',
+				type: 'string',
+				default: '',
+				placeholder: 'operations',
+				displayOptions: { show: { '/send': [true] } },
+				description:
+					"Name of one channel from the credential's Channels for all items (used when Route by Field is empty), e.g. the operations channel. Empty: the default webhook. An unknown name goes to the default webhook, and the card and the items say so.",
+			},
 			{ displayName: 'Full Width', name: 'fullWidth', type: 'boolean', default: true, description: 'Whether the Adaptive Card asks Teams for the full width of the channel' },
 			{
 				displayName: 'Layout',
@@ -131,6 +141,16 @@ export const properties: INodeProperties[] = [
 			{ displayName: 'Max Parts', name: 'maxParts', type: 'number', default: 10, description: 'At most this many messages; the rest is counted as "and N more" (0 = no limit)' },
 			{ displayName: 'Max Retries', name: 'maxRetries', type: 'number', default: 3, displayOptions: { show: { '/send': [true] } }, description: 'Retries on 429, 5xx and connections that were never made, with backoff honouring Retry-After. A timeout is not retried: Teams may have posted the message already.' },
 			{ displayName: 'Max Retry Wait (Seconds)', name: 'maxRetryWaitSec', type: 'number', default: 60, displayOptions: { show: { '/send': [true] } }, description: 'Longest wait before a retry. A Retry-After up to this is honoured in full; a longer one ends the tries for that part, with the wait Teams asked for in the error.' },
+			{
+				displayName: 'Mention Field',
+				name: 'mentionField',
+				type: 'string',
+				default: '',
+				placeholder: 'owner',
+				displayOptions: { show: { '/format': ['adaptiveCard'] } },
+				description:
+					'Dot path of a person to mention in each item: a user principal name (name@example.com), an Entra object ID, or {name, ID}. The people of the items in a message are mentioned in it (with Mention on Red: when a row is red). Other values are skipped with a warning.',
+			},
 			{
 				displayName: 'Mention on Red',
 				name: 'mentions',

@@ -24,7 +24,7 @@ maybe('stack rig and the set-up-database workflow in real n8n', () => {
 	}, 420_000);
 	afterAll(async () => stack?.stop(), 120_000);
 
-	it('runs the setup workflow twice; the schema is at version 7 with every table (versions 1, 2, 3, 4, 5 and 7 applied once each)', async () => {
+	it('runs the setup workflow twice; the schema is at version 7 with every table (versions 1, 2, 3, 4, 5, 6 and 7 applied once each)', async () => {
 		for (let i = 0; i < 2; i++) {
 			const run = await stack.execute(stack.workflowIds['setup-database']);
 			expect(run.result.data.resultData.error).toBeUndefined();
@@ -42,7 +42,7 @@ maybe('stack rig and the set-up-database workflow in real n8n', () => {
 				"SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_schema = 'pipeline_monitor' AND column_name IN ('acknowledged_at', 'acknowledged_by', 'resolution_note', 'runbook_url', 'muted_until') ORDER BY 1",
 			);
 			expect(v5.rows.map((r) => r.c)).toEqual(['events.acknowledged_at', 'events.acknowledged_by', 'events.resolution_note', 'pipelines.muted_until', 'pipelines.runbook_url']);
-			expect((await db.query('SELECT version FROM pipeline_monitor.schema_version ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 7]);
+			expect((await db.query('SELECT version FROM pipeline_monitor.schema_version ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
 			// v2: a pipeline's zone may be left empty (the Airflow default); v3: mute_until
 			const zone = await db.query("SELECT is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'pipeline_monitor' AND table_name = 'pipelines' AND column_name = 'timezone'");
 			expect(zone.rows[0]).toEqual({ is_nullable: 'YES', column_default: null });
@@ -55,6 +55,13 @@ maybe('stack rig and the set-up-database workflow in real n8n', () => {
 			expect(v4.rows.map((r) => `${r.table_name}.${r.column_name}:${r.data_type}`)).toEqual([
 				'monitored_tables.hourly_hours:integer', 'monitored_tables.max_lag_minutes:integer', 'monitored_tables.settle_minutes:integer', 'monitored_tables.timestamp_column:text',
 				'row_counts.allowed_lag_minutes:numeric', 'row_counts.hourly:jsonb', 'row_counts.lag_minutes:numeric', 'row_counts.latest_at:timestamp with time zone',
+			]);
+			// v6: escalation and grouping of repeats
+			const v6 = await db.query(
+				"SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'pipeline_monitor' AND column_name IN ('escalate_after_min', 'escalated_at', 'escalation_status', 'occurrence', 'grouped_into') ORDER BY 1, 2",
+			);
+			expect(v6.rows.map((r) => `${r.table_name}.${r.column_name}:${r.data_type}`)).toEqual([
+				'events.escalated_at:timestamp with time zone', 'events.escalation_status:integer', 'events.grouped_into:bigint', 'events.occurrence:integer', 'pipelines.escalate_after_min:integer',
 			]);
 		} finally {
 			await db.end();

@@ -122,7 +122,7 @@ function credentialRecords({ db, airflow, teams, openai, secrets, mysql }) {
 			uiBaseUrl: airflow.uiBaseUrl ?? '',
 			allowSelfSigned: false,
 		}),
-		rec('teams', 'teamsWebhookApi', 'Teams channel', { webhookUrl: teams.webhookUrl, kind: teams.kind ?? 'auto' }),
+		rec('teams', 'teamsWebhookApi', 'Teams channel', { webhookUrl: teams.webhookUrl, kind: teams.kind ?? 'auto', channels: teams.channels ?? '' }),
 		rec('openai', 'pipelineMonitorOpenAiApi', 'OpenAI', {
 			provider: 'openai',
 			apiKey: openai.apiKey,
@@ -251,7 +251,7 @@ async function waitForWebhooks(baseUrl, paths, timeoutMs) {
 /**
  * Starts the stack. Options:
  *   airflow { baseUrl, apiVersion, authType, username, password, token, uiBaseUrl }
- *   teams { webhookUrl, kind }, openai { baseUrl, apiKey }
+ *   teams { webhookUrl, kind, channels (JSON name → URL) }, openai { baseUrl, apiKey }
  *   workflows: base names of workflows/*.json to import (default: all)
  *   publish: 'webhooks' (default; only workflows with a webhook) | 'triggers' (schedules too) | 'none'
  *   postgresUrl: an external database for the monitor (default: embedded)

@@ -14,7 +14,7 @@ export interface StackOptions {
 	/** base names of files in workflows/ (default: all) */
 	workflows?: string[];
 	airflow: { baseUrl: string; apiVersion?: 'v1' | 'v2' | 'auto'; authType?: 'basic' | 'token' | 'bearer' | 'none'; username?: string; password?: string; token?: string; uiBaseUrl?: string };
-	teams: { webhookUrl: string; kind?: 'auto' | 'workflows' | 'connector' };
+	teams: { webhookUrl: string; kind?: 'auto' | 'workflows' | 'connector'; /** the credential's Channels: JSON object of channel name to webhook URL */ channels?: string };
 	openai: { baseUrl: string; apiKey: string };
 	/** a MySQL/MariaDB warehouse: a "Warehouse MySQL" credential bound to every MySQL node */
 	mysql?: { host: string; port: number; database: string; user: string; password: string };

@@ -15,6 +15,7 @@ const cli = require('../../../bin/n8n-nodes-pipeline-monitor.cjs') as {
 	desiredWorkflow(wf: unknown, o: { credentialIds: Record<string, string>; collectorId?: string; reportUrl: string; existing?: unknown }): DesiredWf;
 	workflowDifferences(existing: unknown, wanted: DesiredWf): string[];
 	matchesFingerprint(data: unknown, recorded: string | undefined): boolean;
+	CREDENTIALS: Record<string, { build(values: Record<string, string>): unknown }>;
 };
 
 interface DesiredWf {
@@ -155,6 +156,17 @@ describe('setup refuses clearly and writes nothing', () => {
 		expect(r.err).toMatch(/credential "Pipeline Monitor DB": PM_POSTGRES_URL must start with postgres:\/\//);
 		expect(r.err).toMatch(/credential "Pipeline Monitor callback token": PM_CALLBACK_TOKEN must be at least 16 characters/);
 		expect(writes(f)).toEqual([]);
+	});
+
+	it('the Teams channels (PM_TEAMS_CHANNELS) are checked by name, never echoing a URL', async () => {
+		f = await fake(modern());
+		const r = await setup(['setup', '--n8n-url', f.url, '--api-key', 'the-Api-Key-0000', '--teams-channels', '{"ops": "ftp://secret-host/x"}']);
+		expect(r.code).toBe(1);
+		expect(r.err).toMatch(/PM_TEAMS_CHANNELS: channel "ops" needs a name and an http\(s\) webhook URL/);
+		expect(r.err).not.toContain('secret-host');
+		expect(writes(f)).toEqual([]);
+		const good = cli.CREDENTIALS['Teams channel'].build({ PM_TEAMS_WEBHOOK_URL: 'https://x.example/workflows/a', PM_TEAMS_CHANNELS: '{"ops": "https://x.example/workflows/b"}' });
+		expect(good).toEqual({ data: { webhookUrl: 'https://x.example/workflows/a', kind: 'auto', channels: '{"ops":"https://x.example/workflows/b"}' } });
 	});
 
 	it("data n8n's credential schema would refuse (another package version in n8n) is named before any write", async () => {

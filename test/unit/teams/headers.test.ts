@@ -44,6 +44,8 @@ function workflowColumns(): Array<{ workflow: string; columns: ColumnRequest[] }
 const FULL_ITEM = {
 	light: 'red', pipeline: 'etl', taskId: 't', tryNumber: 2, summary: 's', suggestedAction: 'a', url: 'https://x.test/log', receivedAt: NOW, minutes: 5,
 	state: 'failed', severity: 'high', startedAt: NOW, durationSec: 60, reasons: [{ code: 'x', light: 'red', text: 'r' }], table: 'tb', rows: 3, delta: 1, expectedLow: 1, expectedHigh: 2, trend: [1, 2], reason: 'r', category: 'c', runId: 'r1', logUrl: 'https://x.test/l', measuredAt: NOW, endedAt: NOW, lastFix: 'f',
+	// escalation, digest and weekly report columns
+	waiting: 'w', owner: 'o', today: 't', successRate: 's', onTime: 'o', mtta: 'm', mttr: 'm', failures: 'f', recurring: 'r', tables: 't',
 };
 
 describe('Teams column headers in the card language', () => {

@@ -95,6 +95,38 @@ describe('Teams Table node', () => {
 		expect(JSON.stringify(out)).not.toContain('sig=');
 	});
 
+	it('sends every item to one named channel (option Channel); an unknown name goes to the default, saying so', async () => {
+		const node = new TeamsTable();
+		const channelUrl = (id: string) => rx.workflowsUrl.replace('/workflows/4f1c0ffee/', `/workflows/${id}/`);
+		const channels = JSON.stringify({ operations: channelUrl('operations1') });
+		const { ctx } = fakeContext(genLights(3), { ...base, send: true, options: { ...base.options, channel: 'operations' } }, rx.workflowsUrl, false, channels);
+		const [out] = await node.execute.call(ctx);
+		expect(rx.posted().map((m) => m.path)).toEqual(['/workflows/operations1/triggers/manual/paths/invoke']);
+		expect(out[0].json).toMatchObject({ channel: 'operations', fallback: null, delivered: true });
+		rx.clear();
+		const unknown = fakeContext(genLights(3), { ...base, send: true, options: { ...base.options, channel: 'ops-typo' } }, rx.workflowsUrl, false, channels);
+		const [out2] = await node.execute.call(unknown.ctx);
+		expect(rx.posted().map((m) => m.path)).toEqual(['/workflows/4f1c0ffee/triggers/manual/paths/invoke']);
+		expect(out2[0].json).toMatchObject({ channel: 'ops-typo', fallback: 'channel "ops-typo" is not configured' });
+		expect(JSON.stringify(rx.posted()[0].body)).toContain('Sent to the default channel');
+	});
+
+	it('mentions the people the items name (Mention Field) in the message of their channel, by UPN in msteams.entities; a bad value is skipped with a warning', async () => {
+		const node = new TeamsTable();
+		const channelUrl = (id: string) => rx.workflowsUrl.replace('/workflows/4f1c0ffee/', `/workflows/${id}/`);
+		const channels = JSON.stringify({ 'data-eng': channelUrl('dataeng01') });
+		const lights = genLights(3).map((l, i) => ({ ...l, light: 'red', teamsChannel: i < 2 ? 'data-eng' : '', owner: ['kim@example.com', 'kim@example.com', 'not a person'][i] }));
+		const { ctx, hints } = fakeContext(lights, { ...base, send: true, options: { ...base.options, routeByField: 'teamsChannel', mentionField: 'owner' } }, rx.workflowsUrl, false, channels);
+		await node.execute.call(ctx);
+		const dataEng = rx.posted().find((m) => m.path.includes('/dataeng01/'))!;
+		const card = (dataEng.body as { attachments: { content: { msteams: { entities: unknown[] }; body: { text?: string }[] } }[] }).attachments[0].content;
+		expect(card.msteams.entities).toEqual([{ type: 'mention', text: '<at>kim</at>', mentioned: { id: 'kim@example.com', name: 'kim' } }]);
+		expect(card.body.some((b) => b.text?.includes('<at>kim</at>'))).toBe(true);
+		const other = rx.posted().find((m) => m.path.includes('/4f1c0ffee/'))!;
+		expect(JSON.stringify(other.body)).not.toContain('entities');
+		expect(hints.map((h) => h.message).join(' ')).toMatch(/"owner" holds "not a person", which is not a user principal name/);
+	});
+
 	it('refuses a channel map that is not JSON or holds a bad URL, naming the channel and never the URL', async () => {
 		const node = new TeamsTable();
 		for (const [channels, expected] of [
