@@ -11,12 +11,11 @@
  * with the same fingerprint shows what fixed the first one.
  * Run alone: node <n8n node 24> node_modules/jest/bin/jest.js --runTestsByPath test/real/actions.test.ts
  */
-import net from 'node:net';
 import { Client } from 'pg';
 import { linkUrl, signLink } from '../../nodes/logic/actions/sign';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
-import { launchStack, type Stack } from '../support/stack/launch';
+import { freePort, launchStack, type Stack } from '../support/stack/launch';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -33,26 +32,6 @@ let task: { dagId: string; runId: string; taskId: string; tryNumber: number };
 const MESSAGE_DAG = 'orders_daily_load';
 const EXCEPTION = 'psycopg2.errors.UndefinedTable: relation "staging.orders_tmp" does not exist';
 const RESOLUTION = 're-ran after the upstream export finished';
-
-function isFree(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-	});
-}
-
-/**
- * A free port for n8n, chosen before it starts (the collector's Settings need the action URL).
- * Taken below the kernel's ephemeral range (32768+), so the ports other processes get from the
- * OS while the stack starts never collide with it.
- */
-async function freePort(): Promise<number> {
-	for (;;) {
-		const port = 20000 + Math.floor(Math.random() * 12000);
-		if (await isFree(port)) return port;
-	}
-}
 
 async function callback(body: Record<string, unknown>): Promise<string> {
 	const res = await fetch(stack.webhook('pipeline-monitor/airflow-callback'), {

@@ -4,8 +4,8 @@
  * page's POST. Every value is HTML-escaped; the page has no script and carries its own
  * Content-Security-Policy (n8n drops a CSP header set by Respond to Webhook).
  */
-import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { htmlDocument, pagePolicy } from '../shared/html';
 import { escapeHtml } from '../statusPage/escape';
 import type { Language } from '../teams/types';
 import { MAX_ACTOR_CHARS, MAX_NOTE_CHARS, MUTE_HOURS } from './form';
@@ -67,10 +67,8 @@ const STYLE = [
 	'.note{color:#59636e;font-size:.9rem}.bad{color:#b42318}.good{color:#1a7f37}.fix{background:#fff8c5;padding:8px;border-radius:6px}',
 ].join('');
 
-const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
-
-/** The page's own policy: no script, no external resource, only the inline stylesheet above. */
-export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
+/** The page's own policy (nodes/logic/shared/html.ts): no script, no external resource, only the stylesheet above. */
+export const PAGE_CSP = pagePolicy(STYLE);
 
 interface Words {
 	title: Record<ActionName, string>;
@@ -191,21 +189,7 @@ function clip(text: string, max: number): string {
 }
 
 function page(language: Language, title: string, body: string): string {
-	return [
-		'<!DOCTYPE html>',
-		`<html lang="${language}">`,
-		'<head>',
-		'<meta charset="utf-8">',
-		`<meta http-equiv="Content-Security-Policy" content="${escapeHtml(PAGE_CSP)}">`,
-		'<meta name="referrer" content="no-referrer">',
-		'<meta name="robots" content="noindex, nofollow">',
-		'<meta name="viewport" content="width=device-width, initial-scale=1">',
-		`<title>${escapeHtml(title)}</title>`,
-		`<style>${STYLE}</style>`,
-		'</head>',
-		`<body><main>${body}</main></body>`,
-		'</html>',
-	].join('\n');
+	return htmlDocument({ lang: language, title, css: STYLE, policy: PAGE_CSP, body: `<main>${body}</main>` });
 }
 
 function details(words: Words, event: EventInfo | null | undefined, check: CheckedRequest, zone: string): string {

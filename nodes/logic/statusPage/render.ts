@@ -11,6 +11,7 @@ import type { PageLabels } from './i18n';
 import { clampPage, lastPage, pagerNumbers } from './paging';
 import { reasonForPage, stateText, verdictForPage } from './localize';
 import { loadBarsSvg } from './sparkline';
+import { htmlDocument } from '../shared/html';
 import { PAGE_CSP, PAGE_CSS } from './style';
 import { CADENCE_FILTERS, CADENCES, EVENT_KINDS } from './types';
 import type { BadRequest, EventView, Notice, PageData, PageRequest, PipelineView, QueryKey, TableTrend } from './types';
@@ -67,23 +68,7 @@ function lightBadge(light: Light | null, t: PageLabels): string {
 }
 
 function documentHtml(t: PageLabels, title: string, body: string): string {
-	return [
-		'<!DOCTYPE html>',
-		`<html lang="${t.htmlLang}">`,
-		'<head>',
-		'<meta charset="utf-8">',
-		`<meta http-equiv="Content-Security-Policy" content="${escapeHtml(PAGE_CSP)}">`,
-		'<meta name="referrer" content="no-referrer">',
-		'<meta name="robots" content="noindex, nofollow">',
-		'<meta name="viewport" content="width=device-width, initial-scale=1">',
-		// an empty icon, so the browser does not fetch /favicon.ico (which the policy would refuse)
-		'<link rel="icon" href="data:,">',
-		`<title>${escapeHtml(title)}</title>`,
-		`<style>${PAGE_CSS}</style>`,
-		'</head>',
-		`<body>${body}</body>`,
-		'</html>',
-	].join('\n');
+	return htmlDocument({ lang: t.htmlLang, title, css: PAGE_CSS, policy: PAGE_CSP, body });
 }
 
 function headerHtml(request: PageRequest, t: PageLabels, title: string): string {

@@ -1,5 +1,5 @@
 /** The page's only stylesheet, inline; the Content-Security-Policy allows exactly this text by its hash. */
-import { createHash } from 'node:crypto';
+import { pagePolicy } from '../shared/html';
 
 export const PAGE_CSS = `
 :root{color-scheme:light;--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#f6f8fa;--red:#cf222e;--yellow:#bf8700;--green:#1a7f37;--grey:#8c959f;--blue:#0969da}
@@ -73,21 +73,5 @@ nav.tabs{flex-wrap:wrap}
 }
 `;
 
-const CSS_HASH = createHash('sha256').update(PAGE_CSS, 'utf8').digest('base64');
-
-/**
- * A policy that lets the page do nothing but show itself: no script at all, no external
- * resource of any kind, only the inline stylesheet above (by hash) and data: images, forms only
- * to this same page. Shipped as a <meta> element because n8n replaces a Content-Security-Policy
- * header set by Respond to Webhook with its own sandbox policy; the browser enforces both.
- */
-export const PAGE_CSP = [
-	"default-src 'none'",
-	"script-src 'none'",
-	`style-src 'sha256-${CSS_HASH}'`,
-	'img-src data:',
-	"font-src 'none'",
-	"connect-src 'none'",
-	"object-src 'none'",
-	"base-uri 'none'",
-].join('; ');
+/** The status page's policy (nodes/logic/shared/html.ts): nothing but the stylesheet above. */
+export const PAGE_CSP = pagePolicy(PAGE_CSS);

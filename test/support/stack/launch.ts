@@ -4,7 +4,7 @@
  * process, for jest tests, which cannot import the rig's ES modules. The Airflow simulator, Teams
  * receiver and OpenAI-compatible server are started by the test and passed as URLs.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -66,6 +66,22 @@ export interface Stack {
 	/** queue mode: stop/kill/start a worker, restart Redis (answers what the rig did) */
 	control(op: StackControlOp, arg?: unknown): Promise<unknown>;
 	stop(): Promise<void>;
+}
+
+/**
+ * A free loopback port, from the rig's own picker (test/rig/postgres.mjs: below the kernel's
+ * ephemeral range), for a test that must know n8n's port before the stack starts (e.g. to put the
+ * action URL into a workflow's Settings).
+ */
+export function freePort(): Promise<number> {
+	const script = "import { freePort } from './test/rig/postgres.mjs'; console.log(await freePort());";
+	return new Promise((resolve, reject) => {
+		execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT }, (error, stdout) => {
+			const port = Number(stdout.trim());
+			if (error || !Number.isInteger(port)) reject(error ?? new Error(`the rig's port picker printed ${JSON.stringify(stdout)}`));
+			else resolve(port);
+		});
+	});
 }
 
 export async function launchStack(options: StackOptions, { timeoutMs = 420_000 } = {}): Promise<Stack> {
