@@ -310,3 +310,20 @@ BEGIN
 	VALUES (7, 'alert_windows: the n8n error collector posts one card per workflow, node and error fingerprint per window and counts the repeats');
 END
 $migration$;
+
+-- Version 11 (issue 14, the rest): a failure of a muted pipeline (pipelines.muted_until later than
+-- now) is stored but gets no card: suppressed_at and suppressed_reason say so ("muted until …"),
+-- and neither the failure digest nor escalation picks it up later, also after the mute ended.
+-- A monitored table may name its own Teams channel (else its pipeline's).
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 11) THEN
+		RETURN;
+	END IF;
+	ALTER TABLE pipeline_monitor.events ADD COLUMN suppressed_at timestamptz;
+	ALTER TABLE pipeline_monitor.events ADD COLUMN suppressed_reason text;
+	ALTER TABLE pipeline_monitor.monitored_tables ADD COLUMN teams_channel text;
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (11, 'failures of muted pipelines stored without a card (events.suppressed_at, suppressed_reason); monitored_tables.teams_channel');
+END
+$migration$;

@@ -181,7 +181,8 @@ export class TeamsTable implements INodeType {
 				const messages = buildMessages(group.indexes.map((i) => json[i]), {
 					...reportOptions,
 					mentions,
-					...(note ? { subtitle: [reportOptions.subtitle, note].filter(Boolean).join(' · ') } : {}),
+					// the fallback is said in the card's footer (issue 14), and in the output item (channel, fallback)
+					...(note ? { footerNotes: [...(reportOptions.footerNotes ?? []), note] } : {}),
 				});
 				return messages.map((message) => ({ group, message: { ...message, itemIndexes: message.itemIndexes.map((i) => group.indexes[i]) } }));
 			});

@@ -24,11 +24,11 @@ maybe('stack rig and the set-up-database workflow in real n8n', () => {
 	}, 420_000);
 	afterAll(async () => stack?.stop(), 120_000);
 
-	it('runs the setup workflow twice; the schema is at version 7 with every table (versions 1, 2, 3, 4, 5, 6 and 7 applied once each)', async () => {
+	it('runs the setup workflow twice; the schema is at version 11 with every table (versions 1, 2, 3, 4, 5, 6, 7 and 11 applied once each)', async () => {
 		for (let i = 0; i < 2; i++) {
 			const run = await stack.execute(stack.workflowIds['setup-database']);
 			expect(run.result.data.resultData.error).toBeUndefined();
-			expect(outputOf(run, 'Schema version')[0]).toMatchObject({ version: 7 });
+			expect(outputOf(run, 'Schema version')[0]).toMatchObject({ version: 11 });
 		}
 		const db = new Client({ connectionString: stack.monitorDbUrl });
 		await db.connect();
@@ -42,7 +42,7 @@ maybe('stack rig and the set-up-database workflow in real n8n', () => {
 				"SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_schema = 'pipeline_monitor' AND column_name IN ('acknowledged_at', 'acknowledged_by', 'resolution_note', 'runbook_url', 'muted_until') ORDER BY 1",
 			);
 			expect(v5.rows.map((r) => r.c)).toEqual(['events.acknowledged_at', 'events.acknowledged_by', 'events.resolution_note', 'pipelines.muted_until', 'pipelines.runbook_url']);
-			expect((await db.query('SELECT version FROM pipeline_monitor.schema_version ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+			expect((await db.query('SELECT version FROM pipeline_monitor.schema_version ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 11]);
 			// v2: a pipeline's zone may be left empty (the Airflow default); v3: mute_until
 			const zone = await db.query("SELECT is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'pipeline_monitor' AND table_name = 'pipelines' AND column_name = 'timezone'");
 			expect(zone.rows[0]).toEqual({ is_nullable: 'YES', column_default: null });
@@ -62,6 +62,13 @@ maybe('stack rig and the set-up-database workflow in real n8n', () => {
 			);
 			expect(v6.rows.map((r) => `${r.table_name}.${r.column_name}:${r.data_type}`)).toEqual([
 				'events.escalated_at:timestamp with time zone', 'events.escalation_status:integer', 'events.grouped_into:bigint', 'events.occurrence:integer', 'pipelines.escalate_after_min:integer',
+			]);
+			// v11: failures of muted pipelines stored without a card; a table's own channel
+			const v11 = await db.query(
+				"SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'pipeline_monitor' AND column_name IN ('suppressed_at', 'suppressed_reason', 'teams_channel') ORDER BY 1, 2",
+			);
+			expect(v11.rows.map((r) => `${r.table_name}.${r.column_name}:${r.data_type}`)).toEqual([
+				'events.suppressed_at:timestamp with time zone', 'events.suppressed_reason:text', 'monitored_tables.teams_channel:text', 'pipelines.teams_channel:text',
 			]);
 		} finally {
 			await db.end();

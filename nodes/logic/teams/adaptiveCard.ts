@@ -157,7 +157,7 @@ export function adaptiveCardOf(report: Report, page: Page, rows: Element[]): Ele
 	if (page.omittedTotal > 0) {
 		body.push(textBlock(`${labels.andMore(page.omittedTotal)} (${shortCounts(page.omitted)})`, { isSubtle: true, spacing: 'Medium' }));
 	}
-	const warnings = pageWarnings(page.rows);
+	const warnings = [...report.footerNotes, ...pageWarnings(page.rows)];
 	if (warnings.length) body.push(textBlock(warnings.map((w) => `⚠ ${labels.warning}: ${escapeAdaptive(w)}`).join('\n\n'), { isSubtle: true, size: 'Small', spacing: 'Medium', color: 'Warning' }));
 	const card: Element = {
 		type: 'AdaptiveCard',

@@ -32,6 +32,7 @@ function htmlPage(report: Report, page: Page, rows: string[]): string {
 		parts.push(`<table border="1" cellpadding="4" cellspacing="0"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`);
 	}
 	if (page.omittedTotal > 0) parts.push(`<p>${escapeHtml(labels.andMore(page.omittedTotal))} (${shortCounts(page.omitted)})</p>`);
+	for (const note of report.footerNotes) parts.push(`<p><small>⚠ ${escapeHtml(note)}</small></p>`);
 	if (report.reportUrl) parts.push(`<p><a href="${escapeHtml(report.reportUrl)}">${escapeHtml(labels.openReport)}</a></p>`);
 	return parts.join('\n');
 }
@@ -58,6 +59,7 @@ function markdownPage(report: Report, page: Page, rows: string[]): string {
 		lines.push(head + rows.join(''));
 	}
 	if (page.omittedTotal > 0) lines.push('', `${labels.andMore(page.omittedTotal)} (${shortCounts(page.omitted)})`);
+	for (const note of report.footerNotes) lines.push('', `⚠ ${escapeMarkdownCell(note)}`);
 	if (report.reportUrl) lines.push('', `[${labels.openReport}](${markdownUrl(report.reportUrl)})`);
 	return lines.join('\n');
 }

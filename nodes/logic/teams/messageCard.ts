@@ -48,7 +48,7 @@ export function messageCardOf(report: Report, page: Page, rows: Section[]): Sect
 	const summaryLines = [countsLine(report.counts, labels), `${labels.generated} ${report.generatedAt}`];
 	if (report.rows.length === 0) summaryLines.push(labels.emptyReport);
 	if (page.omittedTotal > 0) summaryLines.push(`${labels.andMore(page.omittedTotal)} (${shortCounts(page.omitted)})`);
-	for (const warning of pageWarnings(page.rows)) summaryLines.push(`⚠ ${labels.warning}: ${escapeMessageCard(warning)}`);
+	for (const warning of [...report.footerNotes, ...pageWarnings(page.rows)]) summaryLines.push(`⚠ ${labels.warning}: ${escapeMessageCard(warning)}`);
 	const card: Section = {
 		'@type': 'MessageCard',
 		'@context': 'https://schema.org/extensions',

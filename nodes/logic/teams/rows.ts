@@ -124,6 +124,7 @@ export function buildReport(input: readonly Json[], options: ReportOptions): Rep
 	return {
 		title: toSingleLine(options.title?.trim() || labels.title),
 		subtitle: toSingleLine(options.subtitle?.trim() ?? ''),
+		footerNotes: (options.footerNotes ?? []).map((n) => toSingleLine(n.trim())).filter((n) => n !== ''),
 		generatedAt: formatGeneratedAt(options.now, options.timezone),
 		columns,
 		rows,

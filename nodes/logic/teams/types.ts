@@ -56,6 +56,8 @@ export interface ReportOptions {
 	timezone: string;
 	title?: string;
 	subtitle?: string;
+	/** lines shown in the message footer with the link warnings, e.g. "sent to the default channel" */
+	footerNotes?: string[];
 	/** columns picked by the user; empty or absent means defaults for the item shape */
 	columns?: ColumnRequest[];
 	overflow: OverflowMode;
@@ -106,6 +108,8 @@ export interface Row {
 export interface Report {
 	title: string;
 	subtitle: string;
+	/** footer lines before the row warnings (each one line) */
+	footerNotes: string[];
 	generatedAt: string;
 	columns: Column[];
 	rows: Row[];

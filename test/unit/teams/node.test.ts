@@ -91,6 +91,12 @@ describe('Teams Table node', () => {
 		expect(out.find((o) => o.json.channel === 'marketing')?.json.fallback).toBe('channel "marketing" is not configured');
 		expect(out.find((o) => o.json.channel === '')?.json.fallback).toBe('no channel in "teamsChannel"');
 		expect(JSON.stringify(byPath('4f1c0ffee')[0].body)).toContain('Sent to the default channel: channel \\"marketing\\" is not configured');
+		// in the card's footer (the last text block, with the warnings), not at the top
+		const body = (byPath('4f1c0ffee')[0].body as { attachments: Array<{ content: { body: Array<{ type: string; text?: string; color?: string }> } }> }).attachments[0].content.body;
+		const footer = body[body.length - 1];
+		expect(footer).toMatchObject({ type: 'TextBlock', color: 'Warning' });
+		expect(footer.text).toContain('Sent to the default channel: channel "marketing" is not configured');
+		expect(body.slice(0, 3).some((b) => (b.text ?? '').includes('default channel'))).toBe(false);
 		expect(out.every((o) => o.json.delivered === true)).toBe(true);
 		expect(JSON.stringify(out)).not.toContain('sig=');
 	});
