@@ -2,6 +2,9 @@
 // Renders a sample Teams Table report (lights in Korean, row counts in English) in headless
 // Chromium, the way the Teams channel page of the local receiver draws it, and saves the
 // screenshot for the README: node scripts/render-cards.mjs [out.png] (default docs/img/teams-card.png).
+// Also, next to it: teams-card-phone.png (the same reports in the compact layout at 360 px) and
+// failure-card-{ko,en}-{360,1280}.png, a collector's failure card (the Airflow collector's columns
+// and its six buttons, what fixed it last time) in the compact layout on a phone and on a desktop.
 // Needs Debian's chromium at /usr/bin/chromium. Compiles the tools first (tsconfig.tools.json).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -58,6 +61,52 @@ try {
 	const phone = await renderChannel(rx.channelUrl, phoneOut, 360);
 	if (phone.brokenWords.length) throw new Error(`words broken at 360 px: ${phone.brokenWords.join(', ')}`);
 	console.log(`saved ${path.relative(root, phoneOut)} (compact layout at 360 px)`);
+	// a failure card as the collectors post it (their columns and buttons), compact layout, both languages, phone and desktop
+	const columns = [
+		{ field: 'light', label: '', kind: 'status' },
+		{ field: 'pipeline', label: 'DAG', kind: 'text' },
+		{ field: 'taskId', label: 'Task', kind: 'text' },
+		{ field: 'tryNumber', label: 'Try', kind: 'number' },
+		{ field: 'summary', label: 'Summary', kind: 'text' },
+		{ field: 'suggestedAction', label: 'Suggested action', kind: 'text' },
+		{ field: 'lastFix', label: 'Last time', kind: 'text' },
+	];
+	const failure = {
+		en: {
+			title: 'Airflow task failed',
+			summary: 'load_orders failed: relation "staging.orders_tmp" does not exist (UndefinedTable)',
+			suggestedAction: 'Check that the upstream export created staging.orders_tmp, then clear the task',
+			lastFix: '2026-11-12, resolved by Kim Minji: re-ran after the upstream export finished',
+			links: ['Runbook', 'Log', 'Status page', 'Acknowledge', 'Retry failed tasks', 'Mute'],
+		},
+		ko: {
+			title: 'Airflow 작업 실패',
+			summary: 'load_orders 실패: staging.orders_tmp 테이블이 없음 (UndefinedTable)',
+			suggestedAction: '상위 내보내기가 staging.orders_tmp를 만들었는지 확인한 뒤 태스크를 다시 실행하세요',
+			lastFix: '2026-11-12, Kim Minji 처리: 상위 내보내기가 끝난 뒤 다시 실행함',
+			links: ['런북', '로그', '상태 페이지', '확인 처리', '실패 태스크 재시도', '알림 끄기'],
+		},
+	};
+	const urls = ['https://wiki.example.com/runbooks/orders', 'https://airflow.example.com/dags/orders_daily_load/grid?task_id=load_orders', 'https://status.example.com/', 'https://n8n.example.com/webhook/pipeline-monitor/action?a=acknowledge', 'https://n8n.example.com/webhook/pipeline-monitor/action?a=retry', 'https://n8n.example.com/webhook/pipeline-monitor/action?a=mute'];
+	for (const language of ['ko', 'en']) {
+		const f = failure[language];
+		const item = { light: 'red', pipeline: 'orders_daily_load', taskId: 'load_orders', tryNumber: 3, summary: f.summary, suggestedAction: f.suggestedAction, lastFix: f.lastFix, links: f.links.map((title, i) => ({ title, url: urls[i] })) };
+		const message = buildMessages([item], { now, language, title: f.title, columns, overflow: 'truncate', reportUrl: 'https://status.example.com/', layout: 'compact' });
+		for (const width of [360, 1280]) {
+			rx.clear();
+			await deliverAll(rx.workflowsUrl, message.map((m) => m.body), { minIntervalMs: 0 });
+			const target = path.join(path.dirname(out), `failure-card-${language}-${width}.png`);
+			const shot = await renderChannel(rx.channelUrl, target, width);
+			const faults = shot.results.filter((r) => !r.ok || r.events.length);
+			if (faults.length) throw new Error(`renderer events: ${JSON.stringify(faults)}`);
+			// Korean text may break between Hangul syllables (UAX #14 allows it; Teams and Chromium do it
+			// without word-break: keep-all, which a card cannot set): only other words count as broken
+			const broken = shot.brokenWords.filter((w) => !/^[\p{Script=Hangul}]+$/u.test(w));
+			if (broken.length) throw new Error(`failure card (${language}) words broken at ${width} px: ${broken.join(', ')}`);
+			if (!f.links.every((title) => shot.text.includes(title))) throw new Error(`failure card (${language}) at ${width} px lacks a button`);
+			console.log(`saved ${path.relative(root, target)} (failure card, compact layout, ${width} px, no word broken)`);
+		}
+	}
 } finally {
 	await rx.stop();
 }

@@ -13,6 +13,7 @@
  */
 import { Client } from 'pg';
 import { linkUrl, signLink } from '../../nodes/logic/actions/sign';
+import { button, buttonsOf, formOf, freePort, type OpenUrl } from '../support/actions/cardLinks';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
 import { freePort, launchStack, type Stack } from '../support/stack/launch';
@@ -53,11 +54,6 @@ async function reported(eventKey: string, timeoutMs = 150_000): Promise<{ id: st
 	}
 }
 
-interface OpenUrl {
-	title: string;
-	url: string;
-}
-
 /** The one card that names `text`, and the buttons of its row (Action.OpenUrl in ActionSets). */
 function cardWith(text: string): { card: string; buttons: OpenUrl[]; body: unknown } {
 	const cards = teams.received.filter((m) => JSON.stringify(m.body).includes(text));
@@ -66,36 +62,10 @@ function cardWith(text: string): { card: string; buttons: OpenUrl[]; body: unkno
 	return { card: JSON.stringify(cards[0].body), buttons: buttonsOf(cards[0].body), body: cards[0].body };
 }
 
-function buttonsOf(body: unknown): OpenUrl[] {
-	const buttons: OpenUrl[] = [];
-	const walk = (node: unknown): void => {
-		if (Array.isArray(node)) node.forEach(walk);
-		else if (node && typeof node === 'object') {
-			const o = node as Record<string, unknown>;
-			if (o.type === 'ActionSet') for (const a of o.actions as OpenUrl[]) buttons.push({ title: a.title, url: a.url });
-			else Object.values(o).forEach(walk);
-		}
-	};
-	walk(body);
-	return buttons;
-}
-
-function button(buttons: OpenUrl[], title: string): string {
-	const found = buttons.find((b) => b.title === title);
-	if (!found) throw new Error(`no "${title}" button among ${buttons.map((b) => b.title).join(', ')}`);
-	return found.url;
-}
 
 async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; type: string | null }> {
 	const res = await fetch(url, { headers, redirect: 'manual' });
 	return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
-}
-
-/** What the confirmation page's form posts: its hidden link fields plus the person's fields. */
-function formOf(html: string): Record<string, string> {
-	const fields: Record<string, string> = {};
-	for (const m of html.matchAll(/<input type="hidden" name="([a-z])" value="([^"]*)">/g)) fields[m[1]] = m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
-	return fields;
 }
 
 /** POSTs a form as a browser does (application/x-www-form-urlencoded) to the link's URL. */

@@ -84,23 +84,26 @@ function compactRow(row: Row, report: Report, labels: Labels): Element {
 	return element;
 }
 
+/** Buttons per ActionSet in the compact layout: a horizontal set does not wrap, so on a 360 px phone the third and later buttons of one set were cut off. */
+export const COMPACT_BUTTONS_PER_SET = 2;
+
 /**
- * A row with buttons: the row and an ActionSet of Action.OpenUrl under it, in one Container (one
- * element per row, so the packer measures it whole). ActionSet is Adaptive Card 1.2.
+ * A row with buttons: the row and ActionSets of Action.OpenUrl under it, in one Container (one
+ * element per row, so the packer measures it whole). ActionSet is Adaptive Card 1.2. The table
+ * layout puts all buttons in one set; the compact layout two per set, one set under the other.
  */
-function withLinks(element: Element, row: Row): Element {
+function withLinks(element: Element, row: Row, perSet: number): Element {
 	if (row.links.length === 0) return element;
 	const { separator: _separator, spacing: _spacing, ...inner } = element;
-	return {
-		type: 'Container',
-		separator: true,
-		spacing: 'Small',
-		items: [inner, { type: 'ActionSet', spacing: 'Small', actions: row.links.map((l) => ({ type: 'Action.OpenUrl', title: l.title, url: l.url })) }],
-	};
+	const sets: Element[] = [];
+	for (let i = 0; i < row.links.length; i += perSet) {
+		sets.push({ type: 'ActionSet', spacing: i === 0 ? 'Small' : 'None', actions: row.links.slice(i, i + perSet).map((l) => ({ type: 'Action.OpenUrl', title: l.title, url: l.url })) });
+	}
+	return { type: 'Container', separator: true, spacing: 'Small', items: [inner, ...sets] };
 }
 
 function tableRow(row: Row, report: Report): Element {
-	return withLinks(plainRow(row, report), row);
+	return withLinks(plainRow(row, report), row, report.layout === 'compact' ? COMPACT_BUTTONS_PER_SET : row.links.length);
 }
 
 function plainRow(row: Row, report: Report): Element {

@@ -27,11 +27,15 @@ function actionSets(payload: unknown): Array<Array<{ type: string; title: string
 }
 
 describe('row buttons (links field)', () => {
-	it.each(['table', 'compact'] as const)('Adaptive Card %s layout: one ActionSet of Action.OpenUrl per row, schema-valid', (layout) => {
+	it.each([
+		['table', [links.map((l) => l.title), ['Runbook', 'Log']]],
+		// compact (phones): two buttons per set, one set under the other (a horizontal set does not wrap: at 360 px the third button was cut off)
+		['compact', [['Runbook', 'Log'], ['Status page', 'Acknowledge'], ['Retry failed tasks', 'Mute'], ['Runbook', 'Log']]],
+	] as const)('Adaptive Card %s layout: the row\'s Action.OpenUrl buttons in ActionSets under it, schema-valid', (layout, expected) => {
 		const [message] = buildMessages([item, { ...item, pipeline: 'b', links: links.slice(0, 2) }], { now: NOW, layout });
 		expect(checkWorkflowsMessage(message.payload)).toEqual({ valid: true, errors: [] });
 		const sets = actionSets(message.payload);
-		expect(sets.map((s) => s.map((a) => a.title))).toEqual([links.map((l) => l.title), ['Runbook', 'Log']]);
+		expect(sets.map((s) => s.map((a) => a.title))).toEqual(expected);
 		expect(sets[0].every((a) => a.type === 'Action.OpenUrl')).toBe(true);
 		expect(message.warnings).toEqual([]);
 		expect(JSON.parse(message.body)).toEqual(message.payload);
