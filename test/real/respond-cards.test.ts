@@ -1,7 +1,7 @@
 /**
  * Issue 14, the rest, in real n8n 2.x (test/rig/stack.mjs): the buttons and the mute of the n8n
  * error collector's and the failure digest's cards, and a monitored table's own Teams channel.
- * workflows/n8n-error-collector.json, failure-digest.json, failure-actions.json,
+ * workflows/n8n-error-collector.json, failure-digest.json, failure-actions.json, escalation.json,
  * airflow-failure-collector.json and row-count-monitor.json imported unchanged (only their
  * Settings set), the package installed as community package, embedded Postgres with
  * workflows/schema.sql, the OpenAPI-checked Airflow simulator, the OpenAI-compatible stand-in and
@@ -103,7 +103,7 @@ maybe('n8n error collector and failure digest cards: buttons, mute, table channe
 		const channels = JSON.stringify({ 'data-eng': channelUrl(FLOW['data-eng']), ops: channelUrl(FLOW.ops) });
 		const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 		stack = await launchStack({
-			workflows: ['n8n-error-collector', 'airflow-failure-collector', 'failure-digest', 'failure-actions', 'row-count-monitor'],
+			workflows: ['n8n-error-collector', 'airflow-failure-collector', 'failure-digest', 'failure-actions', 'row-count-monitor', 'escalation'],
 			n8nPort: port,
 			airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
 			teams: { webhookUrl: teams.workflowsUrl, channels },
@@ -115,13 +115,15 @@ maybe('n8n error collector and failure digest cards: buttons, mute, table channe
 				'failure-digest': { language: 'en', actionUrl, reportUrl: statusUrl, graceMinutes: 0 },
 				'failure-actions': { language: 'en' },
 				'row-count-monitor': { language: 'en' },
+				escalation: { language: 'en', actionUrl, reportUrl: statusUrl, escalationChannel: 'ops' },
 			},
 			seedSql: `
 				INSERT INTO pipeline_monitor.pipelines (pipeline, service, owner, teams_channel, runbook_url) VALUES
 				  (${q(COLLECTOR)}, 'n8n', 'kim@example.com', 'data-eng', 'https://wiki.example.com/runbooks/collector'),
 				  ('digest_dag', 'airflow', 'lee@example.com', 'data-eng', NULL),
 				  ('quiet_dag', 'airflow', 'lee@example.com', 'data-eng', NULL),
-				  ('tables_dag', 'airflow', 'han@example.com', 'data-eng', NULL);
+				  ('tables_dag', 'airflow', 'han@example.com', 'data-eng', NULL),
+				  ('late_dag', 'airflow', 'choi@example.com', NULL, 'https://wiki.example.com/runbooks/late');
 				INSERT INTO pipeline_monitor.runbooks (category, url) SELECT c, 'https://wiki.example.com/runbooks/category-' || c
 				  FROM unnest(ARRAY['code','data','dependency','infrastructure','permission','timeout','resource','external_service','unknown']) AS c;
 				CREATE SCHEMA demo;
@@ -276,6 +278,35 @@ maybe('n8n error collector and failure digest cards: buttons, mute, table channe
 			teams.clear();
 			await stack.execute(stack.workflowIds['failure-digest']);
 			expect(teams.received).toHaveLength(0);
+		});
+	});
+
+	describe('escalation', () => {
+		it('the escalation card has Runbook, Log, Status page, Acknowledge, Retry and Mute; its Acknowledge acts; a failure suppressed while muted is never escalated', async () => {
+			await db.query(`INSERT INTO pipeline_monitor.events (event_key, source, kind, pipeline, run_id, task_id, message, log_url, received_at, notified_at, teams_status, suppressed_at, suppressed_reason) VALUES
+				('esc-late', 'airflow', 'failure', 'late_dag', 'manual__late', 'load', 'RuntimeError: escalation buttons', 'https://airflow.example.com/log/late', now() - interval '40 minutes', now(), 202, NULL, NULL),
+				('esc-muted', 'airflow', 'failure', 'quiet_dag', 'manual__quiet', 'load', 'RuntimeError: came while muted', NULL, now() - interval '40 minutes', NULL, NULL, now() - interval '40 minutes', 'muted until 2026-11-30T12:00:00Z')`);
+			teams.clear();
+			const run = await stack.execute(stack.workflowIds.escalation);
+			expect(run.result.data.resultData.error).toBeUndefined();
+			const cards = posted('ops');
+			expect(cards).toHaveLength(1);
+			expect(teams.received).toHaveLength(1);
+			expect(checkWorkflowsMessage(cards[0].body)).toEqual({ valid: true, errors: [] });
+			expect(cardText(cards[0])).toContain('late_dag');
+			expect(cardText(cards[0])).not.toContain('came while muted');
+			const buttons = buttonsOf(cards[0].body);
+			expect(buttons.map((b) => b.title)).toEqual(['Runbook', 'Log', 'Status page', 'Acknowledge', 'Retry failed tasks', 'Mute']);
+			expect(button(buttons, 'Runbook')).toBe('https://wiki.example.com/runbooks/late');
+			expect(button(buttons, 'Log')).toBe('https://airflow.example.com/log/late');
+			const ack = button(buttons, 'Acknowledge');
+			const page = await get(ack);
+			expect(page.status).toBe(200);
+			expect((await post(ack, { ...formOf(page.text), actor: 'Choi' })).status).toBe(200);
+			const rows = (await db.query("SELECT event_key, escalated_at, acknowledged_by FROM pipeline_monitor.events WHERE event_key IN ('esc-late', 'esc-muted') ORDER BY event_key")).rows;
+			expect(rows[0]).toMatchObject({ event_key: 'esc-late', acknowledged_by: 'Choi' });
+			expect(rows[0].escalated_at).not.toBeNull();
+			expect(rows[1]).toMatchObject({ event_key: 'esc-muted', escalated_at: null });
 		});
 	});
 
