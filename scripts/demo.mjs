@@ -142,7 +142,7 @@ const stack = await startStack({
 	postgresUrl: env.PM_POSTGRES_URL,
 	n8nPort,
 	// the failure cards' action buttons open the failure-actions workflow of this n8n
-	settings: { 'airflow-failure-collector': { actionUrl: `http://localhost:${webhookPort}/webhook/pipeline-monitor/action` } },
+	settings: Object.fromEntries(['airflow-failure-collector', 'airflow-failure-sweeper', 'n8n-error-collector', 'failure-digest', 'escalation'].map((w) => [w, { actionUrl: `http://localhost:${webhookPort}/webhook/pipeline-monitor/action` }])),
 	airflow,
 	teams,
 	openai,
