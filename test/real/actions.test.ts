@@ -13,7 +13,7 @@
  */
 import { Client } from 'pg';
 import { linkUrl, signLink } from '../../nodes/logic/actions/sign';
-import { button, buttonsOf, formOf, freePort, type OpenUrl } from '../support/actions/cardLinks';
+import { button, buttonsOf, formOf, type OpenUrl } from '../support/actions/cardLinks';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
 import { freePort, launchStack, type Stack } from '../support/stack/launch';

@@ -17,10 +17,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { button, buttonsOf, formOf, freePort } from '../support/actions/cardLinks';
+import { button, buttonsOf, formOf } from '../support/actions/cardLinks';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
-import { launchStack, outputOf, type Stack } from '../support/stack/launch';
+import { freePort, launchStack, outputOf, type Stack } from '../support/stack/launch';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type ReceivedMessage, type TeamsReceiver } from '../support/teams/receiver';
 

@@ -4,7 +4,6 @@
  * page's form, and a free port for n8n chosen before it starts (Settings need the action URL).
  * No jest here (test/support is compiled without jest globals).
  */
-import net from 'node:net';
 
 export interface OpenUrl {
 	title: string;
@@ -38,23 +37,4 @@ export function formOf(html: string): Record<string, string> {
 	const fields: Record<string, string> = {};
 	for (const m of html.matchAll(/<input type="hidden" name="([a-z])" value="([^"]*)">/g)) fields[m[1]] = m[2].replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
 	return fields;
-}
-
-function isFree(port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const server = net.createServer();
-		server.once('error', () => resolve(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-	});
-}
-
-/**
- * A free port for n8n, chosen before it starts. Taken below the kernel's ephemeral range
- * (32768+), so the ports other processes get from the OS while the stack starts never collide with it.
- */
-export async function freePort(): Promise<number> {
-	for (;;) {
-		const port = 20000 + Math.floor(Math.random() * 12000);
-		if (await isFree(port)) return port;
-	}
 }
