@@ -311,6 +311,32 @@ BEGIN
 END
 $migration$;
 
+-- Version 10 (issue 15): a sweep's watermark outside n8n's workflow static data, for queue mode
+-- (n8n 2.x workers save static data but the next execution in a worker does not read it back).
+-- One row per workflow and node, scoped to the Airflow it was read from. The workflow reads
+-- `state` before the Airflow node (Keep Watermark In: Input Item) and saves the node's
+-- sweepWatermark only after the items it covers are stored, with a compare-and-set: a row moves
+-- forward only (a later `since`), or over to another Airflow, so an overlapping older sweep that
+-- finishes last cannot move it back.
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 10) THEN
+		RETURN;
+	END IF;
+	CREATE TABLE pipeline_monitor.sweep_watermarks (
+		workflow_id text NOT NULL,
+		node        text NOT NULL,
+		airflow_url text NOT NULL,
+		since       timestamptz NOT NULL,
+		state       jsonb NOT NULL,
+		updated_at  timestamptz NOT NULL DEFAULT now(),
+		PRIMARY KEY (workflow_id, node)
+	);
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (10, 'sweep_watermarks: the Airflow node''s sweep watermark in Postgres (queue mode), saved after the events with a compare-and-set');
+END
+$migration$;
+
 -- Version 11 (issue 14, the rest): a failure of a muted pipeline (pipelines.muted_until later than
 -- now) is stored but gets no card: suppressed_at and suppressed_reason say so ("muted until …"),
 -- and neither the failure digest nor escalation picks it up later, also after the mute ended.

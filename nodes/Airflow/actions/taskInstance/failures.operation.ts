@@ -8,6 +8,7 @@ import { AirflowApiError } from '../../../logic/airflow/transport';
 import { relativeWindow } from '../../../logic/airflow/window';
 import type { PipelineEvent } from '../../../logic/events/types';
 import { InputError } from '../../../logic/shared/errors';
+import { watermarkProperties, watermarkSlot } from '../../helpers/watermark';
 
 const show = showFor('taskInstance', ['failures']);
 const showMode = (mode: string): INodeProperties['displayOptions'] => ({ show: { resource: ['taskInstance'], operation: ['failures'], mode: [mode] } });
@@ -19,7 +20,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		default: 'sweep',
 		options: [
-			{ name: 'Sweep: New Failures Since Last Execution', value: 'sweep', description: 'Failed task instances (and failed runs without one) that appeared since this node last ran; watermark in workflow static data' },
+			{ name: 'Sweep: New Failures Since Last Execution', value: 'sweep', description: 'Failed task instances (and failed runs without one) that appeared since this node last ran; watermark in workflow static data or (queue mode) a database row' },
 			{ name: 'Expand Run-Level Failure Events', value: 'expand', description: 'Input: failure events (Pipeline Event node). A run-level failure becomes its run\'s failed task instances; other events pass unchanged.' },
 		],
 		displayOptions: show,
@@ -27,6 +28,7 @@ export const description: INodeProperties[] = [
 	{ displayName: 'DAG IDs', name: 'dagIds', type: 'string', default: '', description: 'Comma-separated; empty means all DAGs', displayOptions: showMode('sweep') },
 	{ displayName: 'First Execution Looks Back', name: 'initialWindow', type: 'string', default: '1 hour', description: 'Window used when no watermark exists yet: failures older than this are not reported on the first sweep', displayOptions: showMode('sweep') },
 	{ displayName: 'Overlap (Minutes)', name: 'overlapMinutes', type: 'number', typeOptions: { minValue: 0 }, default: 5, description: 'Re-read this much before the watermark (kept on Airflow\'s clock); failures already returned are not repeated', displayOptions: showMode('sweep') },
+	...watermarkProperties(showMode('sweep')),
 	{
 		displayName: 'Keep the Run Event When Airflow Fails',
 		name: 'keepOnError',
@@ -62,11 +64,11 @@ export const execute: OperationExecute = async (ctx, client, i) => {
 		const lookupError = `${expanded.airflowMessage}. ${expanded.hint}`;
 		return [{ ...(event as unknown as IDataObject), lookupError, message: `${event.message ? event.message + ' ' : ''}(The failed tasks of this run could not be read from Airflow: ${expanded.airflowMessage})`.trim() }];
 	}
-	const staticData = ctx.getWorkflowStaticData('node');
-	const state = readFailureSweepState(staticData.airflowFailureSweep);
+	const slot = watermarkSlot(ctx, client, i, 'airflowFailureSweep');
+	const state = readFailureSweepState(slot.previous);
 	const overlapMs = (ctx.getNodeParameter('overlapMinutes', i, 5) as number) * 60_000;
 	const initial = relativeWindow(ctx.getNodeParameter('initialWindow', i, '1 hour') as string, DateTime.utc(), 'First Execution Looks Back');
 	const { events, next } = await sweepFailures(client, state, { initialFrom: initial.from, overlapMs, filter: { dagIds: listParam(ctx.getNodeParameter('dagIds', i, '')) } });
-	staticData.airflowFailureSweep = next as unknown as IDataObject;
-	return events as unknown as IDataObject[];
+	const carry = slot.save(next, next.runs.since);
+	return events.map((e) => ({ ...(e as unknown as IDataObject), ...carry }));
 };
