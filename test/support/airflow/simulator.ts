@@ -40,6 +40,8 @@ export interface Fault {
 	/** only requests whose path contains this text */
 	path?: string;
 	method?: string;
+	/** only requests whose body contains this text (e.g. one workflow's dag_ids) */
+	bodyContains?: string;
 	/** how many matching requests it hits (default 1; Infinity for all) */
 	times?: number;
 }
@@ -82,6 +84,8 @@ export interface RequestRecord {
 	status: number;
 	/** the parsed JSON body of a write (POST, PATCH), for checks of what a client asked */
 	body?: Record<string, unknown>;
+	/** when it arrived (the server's clock, ms) */
+	at: number;
 }
 
 export interface Simulator {
@@ -172,8 +176,8 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 	const sockets = new Set<Socket>();
 	const pending = new Set<http.ServerResponse>();
 
-	const takeFault = (method: string, path: string): Fault | undefined => {
-		const i = faults.findIndex((f) => (f.times ?? 1) > 0 && (!f.path || path.includes(f.path)) && (!f.method || f.method === method));
+	const takeFault = (method: string, path: string, body = ''): Fault | undefined => {
+		const i = faults.findIndex((f) => (f.times ?? 1) > 0 && (!f.path || path.includes(f.path)) && (!f.method || f.method === method) && (!f.bodyContains || body.includes(f.bodyContains)));
 		if (i < 0) return undefined;
 		const f = faults[i];
 		f.times = (f.times ?? 1) - 1;
@@ -736,7 +740,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 			const method = req.method ?? 'GET';
 			const path = url.pathname;
-			const record: RequestRecord = { method, path, status: 0 };
+			const record: RequestRecord = { method, path, status: 0, at: serverNow() };
 			requests.push(record);
 			const raw = Buffer.concat(chunks).toString('utf8');
 			let body: Record<string, unknown> = {};
@@ -749,7 +753,7 @@ export async function start(options: SimulatorOptions): Promise<Simulator> {
 				}
 			}
 			if (method !== 'GET' && !badJson && raw) record.body = body;
-			const fault = takeFault(method, path);
+			const fault = takeFault(method, path, raw);
 			const delay = (options.latencyMs ?? 0) + (fault?.kind === 'latency' ? (fault.ms ?? 1000) : 0);
 			const respond = (): void => {
 				pending.delete(res);
