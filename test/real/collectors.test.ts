@@ -110,7 +110,7 @@ beforeAll(async () => {
 	});
 	db = new Client({ connectionString: stack.monitorDbUrl });
 	await db.connect();
-}, 420_000);
+}, 960_000);
 
 afterAll(async () => {
 	await db?.end().catch(() => undefined);

@@ -411,11 +411,11 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 		await ensureWorker(1);
 	});
 
-	it('two overlapping sweeps (Airflow answers the first one 15 s late): the watermark is not moved back by the one that ends last; the failure is stored and carded once', async () => {
+	it('two overlapping sweeps (Airflow answers the first one 25 s late): the watermark is not moved back by the one that ends last; the failure is stored and carded once', async () => {
 		const third = killedTask('qsweep_3');
 		const before = await watermarkRow();
 		const dagIds = JSON.stringify(airflow.world.dags.map((d) => d.dagId));
-		airflow.inject({ kind: 'latency', ms: 15_000, method: 'POST', path: '/taskInstances/list', bodyContains: dagIds, times: 1 });
+		airflow.inject({ kind: 'latency', ms: 25_000, method: 'POST', path: '/taskInstances/list', bodyContains: dagIds, times: 1 });
 		const mark = airflow.requests.length;
 		const a = sweepCopy();
 		const deadline = Date.now() + 60_000;
@@ -436,12 +436,12 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 		const asked = sweepRequests(true).filter((r) => airflow.requests.indexOf(r) >= mark);
 		expect(asked.map((r) => r.body!.end_date_gte)).toEqual([0, 1].map(() => new Date(before.since.getTime() - 5 * 60_000).toISOString()));
 		// the fast one ended before the slow one had its answer
-		expect(stopped[b.id]).toBeLessThan(aAskedAt + 15_000);
+		expect(stopped[b.id]).toBeLessThan(aAskedAt + 25_000);
 		// the row holds the later sweep's watermark (its fetch began 2 s after the slow one's), and
 		// was last written before the slow one had its answer: its compare-and-set was refused
 		const after = await watermarkRow();
 		expect(after.since.getTime()).toBeGreaterThan(aAskedAt + 1000);
-		expect(after.updated_at.getTime()).toBeLessThan(aAskedAt + 15_000);
+		expect(after.updated_at.getTime()).toBeLessThan(aAskedAt + 25_000);
 		expect(await storedOnce(third.key)).toBe(1);
 		await reported(third.key);
 		await new Promise((r) => setTimeout(r, 3000));

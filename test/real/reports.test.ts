@@ -102,7 +102,7 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 		});
 		db = new Client({ connectionString: stack.monitorDbUrl });
 		await db.connect();
-	}, 420_000);
+	}, 960_000);
 
 	afterAll(async () => {
 		await db?.end();

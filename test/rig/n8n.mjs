@@ -181,6 +181,50 @@ export async function executeWorkflow(env, id, { timeoutMs = 300_000 } = {}) {
 	}
 }
 
+/**
+ * Queue mode: runs a workflow through a worker by its `pm-test-run/<id>` webhook (stack.mjs
+ * withTestRunWebhook) and returns the run as n8n's worker stored it, in the shape executeWorkflow
+ * gives ({ data: { resultData } }); status 0 for success, 1 otherwise.
+ */
+export async function executeThroughWorker(env, id, webhookUrl, { timeoutMs = 300_000 } = {}) {
+	const { default: pg } = await import('pg');
+	const { createRequire } = await import('node:module');
+	const flatted = createRequire(path.join(ensureN8n(), 'node_modules', 'n8n', 'package.json'))('flatted');
+	const client = new pg.Client({ host: env.DB_POSTGRESDB_HOST, port: Number(env.DB_POSTGRESDB_PORT), database: env.DB_POSTGRESDB_DATABASE, user: env.DB_POSTGRESDB_USER, password: env.DB_POSTGRESDB_PASSWORD });
+	await client.connect();
+	try {
+		const newest = async () => Number((await client.query('SELECT coalesce(max(id), 0)::int AS n FROM execution_entity WHERE "workflowId" = $1', [id])).rows[0].n);
+		const before = await newest();
+		const deadline = Date.now() + timeoutMs;
+		// the stack's readiness probe leaves these webhooks out (a probe would run the workflow):
+		// until n8n has registered it, the webhook answers 404 (or 200 "n8n is starting up", or 503)
+		for (;;) {
+			const res = await fetch(`${webhookUrl}/webhook/pm-test-run/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => null);
+			const text = res ? await res.text() : '';
+			if (res?.status === 200 && !text.startsWith('n8n is starting up')) break;
+			if (res && res.status !== 404 && res.status !== 503 && res.status !== 200) throw new Error(`pm-test-run/${id} answered ${res.status}: ${text}`);
+			if (Date.now() > deadline) throw new Error(`pm-test-run/${id} was not registered within ${timeoutMs} ms (last answer ${res?.status ?? 'none'})`);
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		for (;;) {
+			const { rows } = await client.query(
+				`SELECT e.id, e.status, d.data FROM execution_entity e LEFT JOIN execution_data d ON d."executionId" = e.id
+				  WHERE e."workflowId" = $1 AND e.id > $2 AND e.mode = 'webhook' ORDER BY e.id LIMIT 1`,
+				[id, before],
+			);
+			const row = rows[0];
+			if (row && !['new', 'running'].includes(row.status) && row.data) {
+				const data = flatted.parse(row.data);
+				return { status: row.status === 'success' ? 0 : 1, result: { status: row.status, executionId: String(row.id), data }, stderr: '' };
+			}
+			if (Date.now() > deadline) throw new Error(`execution of ${id} through a worker did not end within ${timeoutMs} ms: ${JSON.stringify(row ? { id: row.id, status: row.status } : null)}`);
+			await new Promise((r) => setTimeout(r, 250));
+		}
+	} finally {
+		await client.end();
+	}
+}
+
 /** Output items (json) of one node in a run. */
 export function nodeOutput(result, nodeName, { output = 0, run = 0 } = {}) {
 	const runs = result?.data?.resultData?.runData?.[nodeName];
@@ -256,12 +300,12 @@ export function startN8nServer(env, options = {}) {
 // `node test/rig/n8n.mjs execute <workflowId>` with the n8n environment in process.env: prints the
 // parsed run data as one JSON line (used by test/support/stack/launch.ts against a running stack).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-	const [command, id] = process.argv.slice(2);
+	const [command, id, webhookUrl] = process.argv.slice(2);
 	if (command !== 'execute' || !id) {
-		process.stderr.write('usage: node test/rig/n8n.mjs execute <workflowId>\n');
+		process.stderr.write('usage: node test/rig/n8n.mjs execute <workflowId> [<webhook URL>: queue mode, through a worker]\n');
 		process.exit(2);
 	}
 	const brokerPort = await freePort();
-	const run = await executeWorkflow({ ...process.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) }, id);
+	const run = webhookUrl ? await executeThroughWorker(process.env, id, webhookUrl) : await executeWorkflow({ ...process.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) }, id);
 	process.stdout.write(JSON.stringify(run) + '\n');
 }

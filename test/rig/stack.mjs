@@ -77,6 +77,33 @@ export function setSchedule(wf, cron) {
 
 const WEBHOOK_TYPES = new Set(['n8n-nodes-base.webhook', 'n8n-nodes-pipeline-monitor.pipelineWebhook', 'n8n-nodes-base.errorTrigger']);
 const TRIGGER_TYPES = new Set([...WEBHOOK_TYPES, 'n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.cron']);
+/**
+ * Queue-mode tests that run a workflow "now" (stack.execute): `n8n execute` does not support queue
+ * mode (n8n 2.x logs so and runs the workflow in the CLI process itself), so each workflow with a
+ * manual trigger gets a webhook `pm-test-run/<id>` wired where the manual trigger leads (answering
+ * on receipt): the run goes webhook processor → Redis → a worker, as production executions do.
+ * Its schedule triggers are disabled (unless the test sets a schedule), and successful runs are
+ * saved so that the test can read what the nodes output.
+ */
+export function withTestRunWebhook(wf, keepSchedules = false) {
+	const manual = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger' && !n.disabled);
+	if (!manual) return wf;
+	const name = 'PM test run';
+	wf.nodes.push({
+		id: `9e5a1c00-0000-4000-8000-${Buffer.from(wf.id).toString('hex').slice(0, 12).padEnd(12, '0')}`,
+		name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [manual.position[0], manual.position[1] + 200],
+		webhookId: `9e5a1c00-0000-4000-8001-${Buffer.from(wf.id).toString('hex').slice(0, 12).padEnd(12, '0')}`,
+		parameters: { httpMethod: 'POST', path: `pm-test-run/${wf.id}`, responseMode: 'onReceived', options: {} },
+	});
+	wf.connections[name] = JSON.parse(JSON.stringify(wf.connections[manual.name] ?? { main: [[]] }));
+	if (!keepSchedules) for (const n of wf.nodes) if (n.type === 'n8n-nodes-base.scheduleTrigger') n.disabled = true;
+	wf.settings = { ...(wf.settings ?? {}), saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' };
+	return wf;
+}
+
 const hasTrigger = (wf, types) => wf.nodes.some((n) => types.has(n.type) && !n.disabled);
 const webhookPaths = (wf) => wf.nodes.filter((n) => (n.type === 'n8n-nodes-base.webhook' || n.type === 'n8n-nodes-pipeline-monitor.pipelineWebhook') && !n.disabled).map((n) => n.parameters.path);
 
@@ -261,6 +288,7 @@ async function waitForWebhooks(baseUrl, paths, timeoutMs) {
  *   pgDir: keep the embedded cluster there (reused across runs); default: a temporary one
  *   mysql: { host, port, database, user, password } a MySQL/MariaDB warehouse, bound to the MySQL nodes
  *   seedSql, secrets { callbackToken, statusUser, statusPassword }, n8nPort, dir, extraEnv, log
+ *   runThroughWorkers (queue mode): stack.execute runs a workflow through a worker (withTestRunWebhook)
  *   queue: n8n's queue mode (true, or { workers: 1, concurrency: 10, webhookProcessors: 1,
  *       redisUrl, webhookPort }): Redis (redis-server on a free loopback port with a temporary
  *       data folder and AOF, or the external one at redisUrl), `n8n start` as main (no production
@@ -346,6 +374,7 @@ export async function startStack(options) {
 			}),
 			...(options.extraWorkflows ?? []).map((wf) => ({ name: wf.id, wf })),
 		];
+		if (queue && options.runThroughWorkers) for (const w of workflows) w.wf = withTestRunWebhook(w.wf, Boolean(options.schedules?.[w.name]));
 		const publishMode = options.publish ?? 'webhooks';
 		// n8n 2.x runs an error workflow only when it is published
 		const toPublish = workflows.filter(({ wf }) =>
@@ -377,7 +406,8 @@ export async function startStack(options) {
 		} else log('[stack] credentials and workflows unchanged since the last start');
 		if (options.dir) writeMarks(dir, done);
 
-		const paths = toPublish.flatMap(({ wf }) => webhookPaths(wf));
+		// (not the test-run webhooks: a probe would run the workflow; executeThroughWorker waits for them)
+		const paths = toPublish.flatMap(({ wf }) => webhookPaths(wf)).filter((p) => !p.startsWith('pm-test-run/'));
 		let server;
 		let webhookUrl;
 		let control = null;
@@ -470,6 +500,7 @@ export async function startStack(options) {
 			secrets,
 			callbackHeader: CALLBACK_HEADER,
 			workflowIds: Object.fromEntries(workflows.map(({ name, wf }) => [name, wf.id])),
+			runThroughWorkers: Boolean(queue && options.runThroughWorkers),
 			published: toPublish.map(({ name }) => name),
 			dir,
 			serverOutput: () => server.output(),

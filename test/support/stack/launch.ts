@@ -34,6 +34,18 @@ export interface StackOptions {
 	extraEnv?: Record<string, string>;
 	/** n8n's queue mode: Redis, `n8n webhook` processors and `n8n worker`s (test/rig/stack.mjs) */
 	queue?: boolean | { workers?: number; concurrency?: number; webhookProcessors?: number; redisUrl?: string };
+	/** queue mode: `execute` runs a workflow through a worker (a test webhook, test/rig/stack.mjs withTestRunWebhook) */
+	runThroughWorkers?: boolean;
+}
+
+/**
+ * PM_REAL_QUEUE=1 runs a real-n8n test file that starts a one-process stack in n8n's queue mode
+ * instead (Redis, a webhook processor, 2 workers), with `execute` going through a worker.
+ */
+export function queueVariant(options: StackOptions, env = process.env): StackOptions {
+	if (env.PM_REAL_QUEUE !== '1' || options.queue) return options;
+	// (the test-run webhooks must be published: 'none' becomes 'webhooks', with the schedules disabled)
+	return { ...options, queue: { workers: 2, concurrency: 5 }, runThroughWorkers: true, publish: options.publish === 'none' ? 'webhooks' : options.publish };
 }
 
 /** What the stack's control channel does in queue mode (fault tests). */
@@ -54,6 +66,8 @@ export interface Stack {
 	secrets: { callbackToken: string; statusUser: string; statusPassword: string; actionKey: string };
 	callbackHeader: string;
 	workflowIds: Record<string, string>;
+	/** queue mode with runThroughWorkers: execute() runs through a worker */
+	runThroughWorkers?: boolean;
 	published: string[];
 	n8nEnv: Record<string, string>;
 	n8nLogFile: string;
@@ -84,7 +98,10 @@ export function freePort(): Promise<number> {
 	});
 }
 
-export async function launchStack(options: StackOptions, { timeoutMs = 420_000 } = {}): Promise<Stack> {
+export async function launchStack(given: StackOptions, { timeoutMs = 420_000 } = {}): Promise<Stack> {
+	const options = queueVariant(given);
+	// four n8n processes start in queue mode: on a loaded 2-core machine that took over 7 minutes
+	if (options.queue) timeoutMs = Math.max(timeoutMs, 900_000);
 	const child = spawn(process.execPath, [path.join(ROOT, 'test/rig/stack.mjs')], {
 		cwd: ROOT,
 		env: { ...process.env, STACK_OPTIONS: JSON.stringify(options) },
@@ -146,7 +163,8 @@ export async function launchStack(options: StackOptions, { timeoutMs = 420_000 }
 		execute(workflowId) {
 			// asynchronous: the simulators the test runs in this process must keep answering n8n
 			return new Promise<RunResult>((resolve, reject) => {
-				const run = spawn(process.execPath, [path.join(ROOT, 'test/rig/n8n.mjs'), 'execute', workflowId], { cwd: ROOT, env: info.n8nEnv });
+				const args = [path.join(ROOT, 'test/rig/n8n.mjs'), 'execute', workflowId, ...(info.runThroughWorkers ? [info.webhookUrl] : [])];
+				const run = spawn(process.execPath, args, { cwd: ROOT, env: info.n8nEnv });
 				let stdout = '';
 				let stderr = '';
 				run.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
