@@ -311,6 +311,45 @@ BEGIN
 END
 $migration$;
 
+-- Version 8 (issue 16): the status page's two-week history, per pipeline and local day. The hourly
+-- status workflow (Pipeline Monitor: status changes) writes it: each run recomputes today and
+-- yesterday from the Airflow runs it fetched, the stored events and the evaluations; a pipeline
+-- with no rows in the workflow's time zone is filled once for the whole history window from
+-- Airflow's runs. "day" is the local date in "timezone" (the workflow's Settings, Asia/Seoul by
+-- default); a row is rewritten in place (primary key pipeline + day), so a re-run stores nothing
+-- twice. The status page reads only these rows for its strips: no Airflow call per page view.
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 8) THEN
+		RETURN;
+	END IF;
+	CREATE TABLE pipeline_monitor.pipeline_days (
+		pipeline    text NOT NULL,
+		day         date NOT NULL,
+		timezone    text NOT NULL,
+		-- the worst light of the day (red, yellow, grey, green); NULL: nothing ran or was judged that day
+		light       text CHECK (light IS NULL OR light IN ('green', 'yellow', 'red', 'grey')),
+		-- where that light came from: an Airflow run or callback, an n8n failure, or an evaluation
+		source      text CHECK (source IS NULL OR source IN ('airflow', 'n8n', 'evaluation')),
+		-- Airflow runs that started that day: all of them, the failed ones, the unfinished or other ones
+		runs        integer NOT NULL DEFAULT 0 CHECK (runs >= 0),
+		failed      integer NOT NULL DEFAULT 0 CHECK (failed >= 0),
+		other       integer NOT NULL DEFAULT 0 CHECK (other >= 0),
+		-- stored events of that day (n8n error collector, Airflow callbacks and sweeper)
+		failures    integer NOT NULL DEFAULT 0 CHECK (failures >= 0),
+		warnings    integer NOT NULL DEFAULT 0 CHECK (warnings >= 0),
+		-- stored evaluations (light_history) of that day, and those that were late or warned (yellow)
+		evaluations integer NOT NULL DEFAULT 0 CHECK (evaluations >= 0),
+		late        integer NOT NULL DEFAULT 0 CHECK (late >= 0),
+		computed_at timestamptz NOT NULL DEFAULT now(),
+		PRIMARY KEY (pipeline, day)
+	);
+	CREATE INDEX pipeline_days_day ON pipeline_monitor.pipeline_days (day);
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (8, 'pipeline_days: worst light per pipeline and local day with its counts, written by the hourly status workflow, read by the status page');
+END
+$migration$;
+
 -- Version 10 (issue 15): a sweep's watermark outside n8n's workflow static data, for queue mode
 -- (n8n 2.x workers save static data but the next execution in a worker does not read it back).
 -- One row per workflow and node, scoped to the Airflow it was read from. The workflow reads

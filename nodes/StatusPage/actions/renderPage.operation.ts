@@ -33,27 +33,10 @@ export const description: INodeProperties[] = [
 		description: 'The output item of the "Read Request" operation',
 		displayOptions: show,
 	},
-	rowsParameter('Pipelines', 'pipelines', 'Load pipelines', 'Rows: pipeline, service, schedule, timezone, deadline, owner, description, light, reasons, url, evaluatedAt, changedAt, strip ([{day, light}])'),
+	rowsParameter('Pipelines', 'pipelines', 'Load pipelines', 'Rows: pipeline, service, schedule, timezone, deadline, owner, description, light, reasons, url, evaluatedAt, changedAt, strip (stored history days: [{day, light, runs, failed, other, failures, warnings, evaluations, late}]), recent ([{day, light}] stored since), historyComputedAt, historyStored, historyZone'),
 	rowsParameter('Event Counts', 'eventCounts', 'Count events', 'Rows: kind, n (events per kind in the requested range)'),
 	rowsParameter('Events', 'events', 'Load events page', 'Rows of the shown page: id, kind, source, pipeline, runId, taskId, tryNumber, state, at, message, summary, category, url, logUrl'),
 	rowsParameter('Row Counts', 'rowCounts', 'Load row counts', 'Rows: table, cadence, description, pipeline, day, rows, delta, light, reason, estimated (one per table and day of the trend window)'),
-	{
-		displayName: 'Airflow Runs',
-		name: 'runs',
-		type: 'json',
-		default: '[]',
-		description:
-			'Optional: the run items of the Airflow node (DAG Run: Get Many) for the history window: pipeline, state, startedAt. Each day of a pipeline\'s history strip shows the worst of its runs (failed red, success green), its stored events and its evaluations.',
-		displayOptions: show,
-	},
-	{
-		displayName: 'Run Limit',
-		name: 'runLimit',
-		type: 'number',
-		default: 0,
-		description: 'The most runs the Airflow node was asked for; as many runs back means older days may be missing, and the page says so. 0: no limit.',
-		displayOptions: show,
-	},
 ];
 
 function rowList(ctx: IExecuteFunctions, name: string): Row[] {
@@ -71,10 +54,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			eventCounts: rowList(this, 'eventCounts'),
 			events: rowList(this, 'events'),
 			rowCounts: rowList(this, 'rowCounts'),
-			runs: rowList(this, 'runs'),
 		};
-		const runLimit = Number(this.getNodeParameter('runLimit', 0, 0)) || 0;
-		const page = renderStatusPage(toPageData(rows, request, { runLimit }), request);
+		const page = renderStatusPage(toPageData(rows, request), request);
 		return [[{ json: { statusCode: page.statusCode, html: page.html, page: page.page ?? null }, pairedItem: { item: 0 } }]];
 	} catch (error) {
 		const nodeError = toNodeError(this, error, 0, 'request');

@@ -1,6 +1,6 @@
 /** The words of the status page in Korean and English. */
 import type { Cadence, Light } from '../shared/items';
-import type { CadenceFilter, EventKind, Language, Notice, QueryKey } from './types';
+import type { CadenceFilter, EventKind, Language, Notice, QueryKey, StripCounts } from './types';
 
 /** What a refused query parameter should have been (the 400 page says it in the page's language). */
 export type Expectation =
@@ -72,8 +72,10 @@ export interface PageLabels {
 	verdictByLight: Record<Light, string>;
 	/** the daily-loads trend: the flagged days named */
 	flaggedDays: (days: string[]) => string;
-	/** one cell of a pipeline's history strip */
-	stripCell: (day: string, light: string | null) => string;
+	/** one cell of a pipeline's history strip: its light and the stored counts behind it */
+	stripCell: (day: string, light: string | null, counts?: StripCounts) => string;
+	/** a cell of a pipeline whose history the hourly status workflow has not computed yet */
+	stripPending: (day: string) => string;
 	expected: (e: Expectation) => string;
 	badRequestTitle: string;
 	badRequestIntro: string;
@@ -228,16 +230,17 @@ const NOTICE_EN: Record<Notice['code'], (value: string) => string> = {
 	bad_tab: (v) => `Unknown tab "${v}" was ignored; showing the default.`,
 	bad_cadence: (v) => `Unknown cadence "${v}" was ignored; showing the default.`,
 	page_clamped: (v) => `Page ${v} is past the end; showing the last page.`,
-	runs_unavailable: () => 'Airflow could not be read: the two-week history shows only the stored evaluations and events.',
-	runs_truncated: (v) => `Airflow returned more than ${v} runs: the oldest days of the history may be incomplete.`,
+	history_pending: () =>
+		'The two-week history has not been computed yet: the hourly status workflow fills it on its next run. Until then the strips show only the events and evaluations stored so far.',
+	history_zone: (v) => `The two-week history is kept per day in ${v}; the strips show those days.`,
 };
 const NOTICE_KO: Record<Notice['code'], (value: string) => string> = {
 	bad_lang: (v) => `알 수 없는 언어 값 "${v}"은(는) 무시하고 기본값을 표시합니다.`,
 	bad_tab: (v) => `알 수 없는 탭 값 "${v}"은(는) 무시하고 기본값을 표시합니다.`,
 	bad_cadence: (v) => `알 수 없는 주기 값 "${v}"은(는) 무시하고 기본값을 표시합니다.`,
 	page_clamped: (v) => `${v} 페이지는 범위를 벗어나 마지막 페이지를 표시합니다.`,
-	runs_unavailable: () => 'Airflow를 읽지 못해 2주 이력에는 저장된 평가와 이벤트만 표시합니다.',
-	runs_truncated: (v) => `Airflow 실행이 ${v}건을 넘어 이력의 오래된 날짜는 일부 빠졌을 수 있습니다.`,
+	history_pending: () => '2주 이력이 아직 계산되지 않았습니다. 매시간 도는 상태 워크플로가 다음 실행 때 채우며, 그때까지 막대에는 지금까지 저장된 이벤트와 평가만 표시됩니다.',
+	history_zone: (v) => `2주 이력은 ${v} 기준 날짜로 저장되어 있어 막대는 그 날짜로 표시됩니다.`,
 };
 
 const EN: PageLabels = {
@@ -299,7 +302,20 @@ const EN: PageLabels = {
 	verdict: VERDICT_EN,
 	verdictByLight: { red: 'Anomaly', yellow: 'Unusual', green: 'Normal', grey: 'Not judged' },
 	flaggedDays: (days) => `flagged: ${days.join(', ')}`,
-	stripCell: (day, light) => (light ? `${day}: ${light}` : `${day}: no runs`),
+	stripCell: (day, light, c) => {
+		const head = light ? `${day}: ${light}` : `${day}: no runs`;
+		if (!c) return head;
+		const parts = [
+			c.runs ? `${c.runs} ${c.runs === 1 ? 'run' : 'runs'}` : '',
+			c.failed ? `${c.failed} failed` : '',
+			c.other ? `${c.other} not finished` : '',
+			c.failures ? `${c.failures} stored ${c.failures === 1 ? 'failure' : 'failures'}` : '',
+			c.warnings ? `${c.warnings} ${c.warnings === 1 ? 'warning' : 'warnings'}` : '',
+			c.evaluations ? `${c.evaluations} ${c.evaluations === 1 ? 'evaluation' : 'evaluations'}` : '',
+		].filter(Boolean);
+		return parts.length ? `${head} (${parts.join(', ')})` : head;
+	},
+	stripPending: (day) => `${day}: history not computed yet`,
 	expected: expectedEn,
 	badRequestTitle: 'Bad request',
 	badRequestIntro: 'The page cannot be shown for these parameters:',
@@ -368,7 +384,20 @@ const KO: PageLabels = {
 	verdict: VERDICT_KO,
 	verdictByLight: { red: '이상', yellow: '주의', green: '정상', grey: '판정 안 함' },
 	flaggedDays: (days) => `이상 표시된 날: ${days.join(', ')}`,
-	stripCell: (day, light) => (light ? `${day}: ${light}` : `${day}: 실행 없음`),
+	stripCell: (day, light, c) => {
+		const head = light ? `${day}: ${light}` : `${day}: 실행 없음`;
+		if (!c) return head;
+		const parts = [
+			c.runs ? `실행 ${c.runs}건` : '',
+			c.failed ? `실패 ${c.failed}건` : '',
+			c.other ? `미완료 ${c.other}건` : '',
+			c.failures ? `저장된 실패 ${c.failures}건` : '',
+			c.warnings ? `경고 ${c.warnings}건` : '',
+			c.evaluations ? `평가 ${c.evaluations}건` : '',
+		].filter(Boolean);
+		return parts.length ? `${head} (${parts.join(', ')})` : head;
+	},
+	stripPending: (day) => `${day}: 이력 계산 전`,
 	expected: expectedKo,
 	badRequestTitle: '잘못된 요청',
 	badRequestIntro: '다음 매개변수로는 페이지를 표시할 수 없습니다:',

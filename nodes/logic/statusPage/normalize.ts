@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import type { Cadence, Light } from '../shared/items';
 import { CADENCES, EVENT_KINDS } from './types';
-import type { EventKind, EventView, Notice, PageData, PageRequest, PipelineView, TableAnnotation, TableTrend } from './types';
+import type { EventKind, EventView, Notice, PageData, PageRequest, PipelineView, StripCounts, StripDay, TableAnnotation, TableTrend } from './types';
 
 export type Row = Record<string, unknown>;
 
@@ -16,13 +16,6 @@ export interface QueryRows {
 	events?: readonly Row[];
 	eventCounts?: readonly Row[];
 	rowCounts?: readonly Row[];
-	/** Airflow runs of the history window (the Airflow node's run items: pipeline, state, startedAt, runAfter, logicalDate) */
-	runs?: readonly Row[];
-}
-
-export interface PageDataOptions {
-	/** the most runs the workflow asked Airflow for: as many back means the oldest days may be missing */
-	runLimit?: number;
 }
 
 const LIGHT_RANK: Record<Light, number> = { red: 0, yellow: 1, grey: 2, green: 3 };
@@ -32,37 +25,19 @@ export function worseLight(a: Light | undefined, b: Light): Light {
 	return a === undefined || LIGHT_RANK[b] < LIGHT_RANK[a] ? b : a;
 }
 
-/** The light a finished run gives its day: failed is red, success green; a run still going gives none. */
-export function runLight(state: unknown): Light | null {
-	if (state === 'failed') return 'red';
-	if (state === 'success') return 'green';
-	return null;
-}
-
-/** Worst light per pipeline and local day (in `zone`) of the given runs. */
-export function runDays(runs: readonly Row[], zone: string): Map<string, Map<string, Light>> {
-	const out = new Map<string, Map<string, Light>>();
-	for (const run of runs) {
-		const pipeline = text(run.pipeline);
-		const light = runLight(run.state);
-		const at = instant(run.startedAt) ?? instant(run.runAfter) ?? instant(run.logicalDate);
-		if (!pipeline || !light || !at) continue;
-		const day = DateTime.fromISO(at, { zone: 'UTC' }).setZone(zone).toISODate();
-		if (!day) continue;
-		const days = out.get(pipeline) ?? new Map<string, Light>();
-		days.set(day, worseLight(days.get(day), light));
-		out.set(pipeline, days);
+/**
+ * A pipeline's strip: its stored days with the lights of what was stored since they were computed
+ * (events, evaluations) folded in, the worse light winning; oldest first.
+ */
+export function mergeStrip(stored: readonly StripDay[], recent: ReadonlyArray<{ day: string; light: Light }>): StripDay[] {
+	const merged = new Map<string, StripDay>();
+	for (const s of stored) merged.set(s.day, { ...s });
+	for (const r of recent) {
+		const had = merged.get(r.day);
+		if (had) had.light = worseLight(had.light, r.light);
+		else merged.set(r.day, { day: r.day, light: r.light });
 	}
-	return out;
-}
-
-/** A pipeline's strip with the days of its runs folded in (the worse light wins), oldest first. */
-export function mergeStrip(strip: ReadonlyArray<{ day: string; light: Light }>, days: ReadonlyMap<string, Light> | undefined): Array<{ day: string; light: Light }> {
-	if (!days) return [...strip];
-	const merged = new Map<string, Light>();
-	for (const s of strip) merged.set(s.day, worseLight(merged.get(s.day), s.light));
-	for (const [day, light] of days) merged.set(day, worseLight(merged.get(day), light));
-	return [...merged.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([day, light]) => ({ day, light }));
+	return [...merged.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 
 const LIGHTS: readonly Light[] = ['green', 'yellow', 'red', 'grey'];
@@ -136,18 +111,35 @@ function reasonItems(value: unknown): Array<{ code: string | null; text: string;
 		.filter((r): r is { code: string | null; text: string; light: Light | null } => r !== null);
 }
 
+function countOf(value: unknown): number {
+	const n = numberOrNull(value);
+	return n !== null && n >= 0 ? Math.floor(n) : 0;
+}
+
+function stripCounts(o: Row): StripCounts | undefined {
+	if (o.runs === undefined && o.failures === undefined && o.evaluations === undefined) return undefined;
+	return { runs: countOf(o.runs), failed: countOf(o.failed), other: countOf(o.other), failures: countOf(o.failures), warnings: countOf(o.warnings), evaluations: countOf(o.evaluations), late: countOf(o.late) };
+}
+
+/** Stored days (light may be null: a day with nothing) and recent lights, as the query aggregates them. */
+function stripDaysOf(value: unknown): StripDay[] {
+	const out: StripDay[] = [];
+	for (const s of parsedList(value)) {
+		const o = (s ?? {}) as Row;
+		const day = localDay(o.day);
+		const light = lightOrNull(o.light);
+		if (!day || !light) continue;
+		const counts = stripCounts(o);
+		out.push(counts ? { day, light, counts } : { day, light });
+	}
+	return out;
+}
+
 function toPipeline(row: Row): PipelineView | null {
 	const pipeline = text(row.pipeline);
 	if (!pipeline) return null;
-	const strip = (Array.isArray(row.strip) ? row.strip : [])
-		.map((s: unknown) => {
-			const o = (s ?? {}) as Row;
-			const day = localDay(o.day);
-			const light = lightOrNull(o.light);
-			return day && light ? { day, light } : null;
-		})
-		.filter((s): s is { day: string; light: Light } => s !== null)
-		.sort((a, b) => a.day.localeCompare(b.day));
+	const strip = mergeStrip(stripDaysOf(row.strip), stripDaysOf(row.recent));
+	const stored = row.historyComputedAt !== undefined ? row.historyComputedAt !== null && row.historyComputedAt !== '' : undefined;
 	return {
 		pipeline,
 		service: text(row.service),
@@ -162,6 +154,7 @@ function toPipeline(row: Row): PipelineView | null {
 		evaluatedAt: instant(row.evaluatedAt),
 		changedAt: instant(row.changedAt),
 		strip,
+		...(stored !== undefined ? { historyStored: stored } : {}),
 	};
 }
 
@@ -278,22 +271,19 @@ function countsByKind(rows: readonly Row[]): Record<EventKind, number> {
 }
 
 /** The page's model from the raw query rows. */
-export function toPageData(input: QueryRows, request: Pick<PageRequest, 'trendFrom' | 'today'> & Partial<Pick<PageRequest, 'timezone'>>, options: PageDataOptions = {}): PageData {
+export function toPageData(input: QueryRows, request: Pick<PageRequest, 'trendFrom' | 'today'> & Partial<Pick<PageRequest, 'timezone'>>): PageData {
 	const all = [input.pipelines, input.events, input.eventCounts, input.rowCounts].flatMap((rows) => rows ?? []);
 	const unavailable = all.some(isErrorRow);
 	const keep = (rows: readonly Row[] | undefined) => (rows ?? []).filter((r) => !isEmptyRow(r) && !isErrorRow(r));
-	const runs = keep(input.runs);
+	const pipelineRows = keep(input.pipelines);
 	const notices: Notice[] = [];
-	// an n8n-only install has no Airflow to read: only say so when some pipeline runs in Airflow
-	const airflowPipelines = keep(input.pipelines).some((p) => p.service === 'airflow');
-	if ((input.runs ?? []).some(isErrorRow) && airflowPipelines) notices.push({ code: 'runs_unavailable', value: '' });
-	else if (options.runLimit && runs.length >= options.runLimit) notices.push({ code: 'runs_truncated', value: String(options.runLimit) });
-	const byRun = runDays(runs, request.timezone ?? 'UTC');
+	// the history table is empty (fresh install before the hourly status workflow's first run)
+	if (pipelineRows.length && pipelineRows.some((p) => p.historyStored === false || p.historyStored === 'false')) notices.push({ code: 'history_pending', value: '' });
+	// the days are kept in the hourly workflow's zone: a page asked in another zone says so
+	const zone = pipelineRows.map((p) => text(p.historyZone)).find((z) => z !== null);
+	if (zone && request.timezone && zone !== request.timezone) notices.push({ code: 'history_zone', value: zone });
 	return {
-		pipelines: keep(input.pipelines)
-			.map(toPipeline)
-			.filter((p): p is PipelineView => p !== null)
-			.map((p) => ({ ...p, strip: mergeStrip(p.strip, byRun.get(p.pipeline)) })),
+		pipelines: pipelineRows.map(toPipeline).filter((p): p is PipelineView => p !== null),
 		events: keep(input.events)
 			.map(toEvent)
 			.filter((e): e is EventView => e !== null),

@@ -91,11 +91,13 @@ function stripDays(request: PageRequest): string[] {
 }
 
 function stripHtml(p: PipelineView, days: readonly string[], t: PageLabels): string {
-	const byDay = new Map(p.strip.map((s) => [s.day, s.light]));
+	const byDay = new Map(p.strip.map((s) => [s.day, s]));
 	const cells: string[] = [];
 	for (const day of days) {
-		const light = byDay.get(day);
-		cells.push(`<span class="${light ? `s-${light}` : ''}" title="${escapeHtml(t.stripCell(day, light ? t.light[light] : null))}"></span>`);
+		const s = byDay.get(day);
+		const light = s?.light;
+		const title = !s && p.historyStored === false ? t.stripPending(day) : t.stripCell(day, light ? t.light[light] : null, s?.counts);
+		cells.push(`<span class="${light ? `s-${light}` : ''}" title="${escapeHtml(title)}"></span>`);
 	}
 	return `<div class="strip">${cells.join('')}</div>`;
 }

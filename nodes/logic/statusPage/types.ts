@@ -11,7 +11,7 @@ export const CADENCE_FILTERS: readonly CadenceFilter[] = ['all', ...CADENCES];
 
 /** Something the page tells the reader about their request (a value it replaced, a page it clamped). */
 export interface Notice {
-	code: 'bad_lang' | 'bad_tab' | 'bad_cadence' | 'page_clamped' | 'runs_unavailable' | 'runs_truncated';
+	code: 'bad_lang' | 'bad_tab' | 'bad_cadence' | 'page_clamped' | 'history_pending' | 'history_zone';
 	value: string;
 }
 
@@ -84,8 +84,27 @@ export interface PipelineView {
 	url: string | null;
 	evaluatedAt: string | null;
 	changedAt: string | null;
-	/** worst light per local day, oldest first */
-	strip: Array<{ day: string; light: Light }>;
+	/** worst light per local day, oldest first (with the stored counts behind it, when stored) */
+	strip: StripDay[];
+	/** whether the hourly status workflow has stored this pipeline's history days yet */
+	historyStored?: boolean;
+}
+
+/** The counts behind a stored history day (table pipeline_days). */
+export interface StripCounts {
+	runs: number;
+	failed: number;
+	other: number;
+	failures: number;
+	warnings: number;
+	evaluations: number;
+	late: number;
+}
+
+export interface StripDay {
+	day: string;
+	light: Light;
+	counts?: StripCounts;
 }
 
 export interface EventView {
@@ -142,7 +161,7 @@ export interface PageData {
 	/** events per kind in the range */
 	eventCounts: Record<EventKind, number>;
 	tables: TableTrend[];
-	/** what the page tells the reader about its data (Airflow unreadable, history cut short) */
+	/** what the page tells the reader about its data (history not computed yet, kept in another zone) */
 	notices?: Notice[];
 	/** the database could not be read: show the page frame with this message */
 	unavailable?: boolean;
