@@ -15,13 +15,15 @@ import { QUERY_KEYS } from '../../../nodes/logic/statusPage/types';
 import { reason, REASON_CODES } from '../../../nodes/logic/trafficLight/messages';
 
 const NOW = '2026-11-22T01:00:00Z';
+/** every count a history cell's title can name, plural */
+const STRIP_COUNTS = { runs: 3, failed: 2, other: 2, failures: 2, warnings: 2, evaluations: 2, late: 2 };
 const NOTICES: Notice[] = [
 	{ code: 'bad_lang', value: 'xx' },
 	{ code: 'bad_tab', value: 'yy' },
 	{ code: 'bad_cadence', value: 'zz' },
 	{ code: 'page_clamped', value: '9' },
-	{ code: 'runs_unavailable', value: '' },
-	{ code: 'runs_truncated', value: '5000' },
+	{ code: 'history_pending', value: '' },
+	{ code: 'history_zone', value: 'UTC' },
 ];
 const EXPECTATIONS: Expectation[] = [
 	...QUERY_KEYS.flatMap((key: QueryKey): Expectation[] => [
@@ -58,9 +60,11 @@ function rowsStoredIn(stored: Language): QueryRows {
 	const storedText = stored === 'en' ? 'Loaded 870 rows, above the usual 250 to 350' : '평소보다 많이 적재됨 (+870)';
 	return {
 		pipelines: [
-			{ pipeline: 'etl_alpha', service: 'airflow', light: 'red', reasons, url: 'http://airflow.local/dags/etl_alpha/grid', evaluatedAt: NOW, strip: [{ day: '2026-11-21', light: 'red' }] },
+			// stored history days with their counts (one of each count, then plurals), kept in another zone than the page's
+			{ pipeline: 'etl_alpha', service: 'airflow', light: 'red', reasons, url: 'http://airflow.local/dags/etl_alpha/grid', evaluatedAt: NOW, historyComputedAt: NOW, historyStored: true, historyZone: 'UTC',
+				strip: [{ day: '2026-11-20', light: 'green', runs: 1, failed: 0, other: 1, failures: 1, warnings: 1, evaluations: 1, late: 0 }, { day: '2026-11-21', light: 'red', ...STRIP_COUNTS }] },
 			// a code the catalogue does not know, its text in the other language: said by its light
-			{ pipeline: 'etl_beta', service: 'n8n', light: 'yellow', reasons: [{ code: 'custom_check', light: 'yellow', text: stored === 'en' ? 'Something custom happened' : '사용자 정의 점검 경고' }], evaluatedAt: NOW },
+			{ pipeline: 'etl_beta', service: 'n8n', light: 'yellow', reasons: [{ code: 'custom_check', light: 'yellow', text: stored === 'en' ? 'Something custom happened' : '사용자 정의 점검 경고' }], evaluatedAt: NOW, historyComputedAt: null, historyStored: false },
 		],
 		eventCounts: [{ kind: 'failure', n: STATES.length }],
 		events: STATES.map((state, i) => ({ id: String(i), kind: 'failure', source: 'airflow', pipeline: 'etl_alpha', taskId: 'task_a', tryNumber: 2, state, at: NOW, message: 'payload_zz', url: null, logUrl: null })),
@@ -68,7 +72,6 @@ function rowsStoredIn(stored: Language): QueryRows {
 			...verdicts.map((code, i) => ({ table: `q.tbl${i}`, cadence: 'regular', day: '2026-11-22', rows: '100', delta: '5', light: 'red', reason: { code, light: 'red', text: storedText }, estimated: i === 0 })),
 			{ table: 'q.tblx', cadence: 'monthly', day: '2026-11-22', rows: '7', delta: null, light: 'grey', reason: { code: 'unknown_code', light: 'grey', text: storedText }, estimated: false },
 		],
-		runs: [{ error: 'connect ECONNREFUSED' }],
 	};
 }
 
@@ -98,7 +101,7 @@ function catalogueTexts(t: PageLabels, lang: Language): string[] {
 	};
 	const { notice, expected, flaggedDays, stripCell, trendLabel, ...rest } = t;
 	walk(rest);
-	out.push(...NOTICES.map(notice), ...EXPECTATIONS.map(expected), flaggedDays(['2026-11-22']), stripCell('2026-11-22', null), trendLabel('t', '1', '2'));
+	out.push(...NOTICES.map(notice), ...EXPECTATIONS.map(expected), flaggedDays(['2026-11-22']), stripCell('2026-11-22', null), stripCell('2026-11-22', 'x', STRIP_COUNTS), trendLabel('t', '1', '2'));
 	out.push(...REASON_CODES.map((code) => reason(code, lang).text));
 	return out;
 }
@@ -149,7 +152,7 @@ describe('one language per page', () => {
 		it(`a ${page} page over reasons, verdicts and states stored in ${stored}: no word of the ${stored} catalogue`, () => {
 			const r = request(page);
 			const rows = rowsStoredIn(stored);
-			const html = renderStatusPage(toPageData(rows, r, { runLimit: 5000 }), r).html;
+			const html = renderStatusPage(toPageData(rows, r), r).html;
 			expect(foreignWords(html, page)).toEqual([]);
 			// and it did say them: every reason code, every verdict, every state, every notice
 			const t = labelsFor(page);
@@ -159,6 +162,10 @@ describe('one language per page', () => {
 			expect(html).toContain('(UTC+09:00)');
 			expect(html).not.toContain('GMT');
 			expect(html).toContain(page === 'ko' ? '아직 실행 중' : 'Still queued'); // the state inside a reason is said too
+			// the history notices and cell titles: counts, and the days of a pipeline not computed yet
+			for (const n of NOTICES.filter((x) => x.code.startsWith('history_'))) expect(html).toContain(t.notice(n));
+			expect(html).toContain(page === 'ko' ? '실행 3건, 실패 2건, 미완료 2건' : '3 runs, 2 failed, 2 not finished');
+			expect(html).toContain(page === 'ko' ? '2026-11-22: 이력 계산 전' : '2026-11-22: history not computed yet');
 		});
 
 		it(`${page} 400 pages, every rule broken: no word of the other catalogue`, () => {
