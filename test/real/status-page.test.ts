@@ -1,9 +1,10 @@
 /**
  * The status page workflow in real n8n 2.x: imported unchanged from workflows/, published, served
  * at /webhook/pipeline-monitor/status behind basic auth, reading a seeded monitor database that
- * holds hostile strings, with the Airflow simulator serving 14 days of runs. The history strips are
- * checked cell by cell against expectations computed by hand (a DAG with a written pattern, an
- * n8n pipeline with events only) and from the simulator's own runs. Then the page in headless
+ * holds hostile strings and the stored history days of the Airflow simulator's 14 days of runs.
+ * The history strips are checked cell by cell against expectations computed by hand (a DAG with a
+ * written pattern, an n8n pipeline with events only) and from the simulator's own runs; a view
+ * makes no Airflow request. Then the page in headless
  * Chromium at 390 and 1280 px in both languages: no planted script runs, no console errors, never
  * wider than the viewport (a 250-character id and an id with 200 combining accents included);
  * screenshots at both widths in both languages (for the README only through `npm run docs:images`,
@@ -19,7 +20,7 @@ import { launchStack, type Stack } from '../support/stack/launch';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { chromiumMissing, visitHtml, visitStatusPage } from '../support/statusPage/browser';
 import { REMOVE_HOSTILE_SQL, seedSql } from '../support/statusPage/fixtures';
-import { historySeed, ODD_IDS, runLetters, stripOf, type HistoryPlan } from '../support/statusPage/history';
+import { historySeed, ODD_IDS, runLetters, storedDaysSql, stripOf, type HistoryPlan } from '../support/statusPage/history';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ready = fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'StatusPage'));
@@ -64,7 +65,8 @@ maybe('status page workflow in real n8n', () => {
 			airflow: { baseUrl: sim.url, apiVersion: 'v2', authType: 'token', username: 'admin', password: 'admin' },
 			teams: { webhookUrl: 'http://127.0.0.1:9/workflows/x' },
 			openai: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unused' },
-			seedSql: `${seedSql({ now })}\n${plan.sql}`,
+			// the 14 history days of the simulator's DAGs, as the hourly status workflow stores them
+			seedSql: `${seedSql({ now })}\n${plan.sql}\n${storedDaysSql(sim.world, [...plan.generatedDags, plan.handDag], now, 'Asia/Seoul')}`,
 		});
 		url = stack.webhook('pipeline-monitor/status');
 		auth = `Basic ${Buffer.from(`${stack.secrets.statusUser}:${stack.secrets.statusPassword}`).toString('base64')}`;
@@ -176,17 +178,19 @@ maybe('status page workflow in real n8n', () => {
 		expect(en.body).toContain('Latest run failed (scheduled__2026-11-22T00:00:00+00:00)');
 	}, 60_000);
 
-	it('history strips: 14 days per pipeline from the Airflow runs and the stored events, each day its worst light', async () => {
+	it('history strips: 14 days per pipeline from the stored days and the stored events, each day its worst light; a view asks Airflow nothing', async () => {
+		sim.resetCounters();
 		const { body } = await get();
 		// the DAG with a written pattern: every one of the 14 days coloured as planned
 		expect(stripOf(body, plan.handDag)).toBe(plan.handExpected);
 		expect(plan.handExpected).toMatch(/^[RGY]{14}$/);
-		// the n8n pipeline with stored events only (no Airflow, no evaluations)
+		// the n8n pipeline with stored events only (no stored days: its events are folded in as they are stored)
 		expect(stripOf(body, plan.eventsPipeline)).toBe(plan.eventsExpected);
 		// the simulator's generated DAGs: worst light of each local day of its runs
 		for (const dag of plan.generatedDags) expect(stripOf(body, dag)).toBe(runLetters(sim.world.runs.filter((r) => r.dagId === dag), now, 'Asia/Seoul'));
-		// the Airflow node fetched only finished runs of the listed DAGs in the window, newest first, in one bounded call
-		expect(sim.violations).toEqual([]);
+		// the page read the database only (test/real/status-history.test.ts: the hourly workflow writing these days)
+		expect(sim.requests).toEqual([]);
+		expect(body).not.toContain('2주 이력이 아직 계산되지 않았습니다.');
 	}, 60_000);
 
 	it('bad parameters: 400 with the reason, or a notice; nothing reaches SQL', async () => {

@@ -92,20 +92,38 @@ maybe('report workflows in-process (credentialed nodes canned)', () => {
 		stub(wf, 'Load pipelines', expectations);
 		stub(wf, 'Fetch Airflow runs', [run('sales_daily', 0, 'success'), run('crm_etl', 0, 'failed')]);
 		stub(wf, 'Store changed lights', [{ lightsStored: 1, historyRowsAdded: 1 }]);
+		const history = [
+			{ pipeline: 'sales_daily', service: 'airflow', backfill: false, events: [], evaluations: [] },
+			{ pipeline: 'crm_etl', service: 'airflow', backfill: false, events: [], evaluations: [] },
+		];
+		stub(wf, 'Load history inputs', history);
+		stub(wf, 'Store history days', [{ daysStored: 4 }]);
 		noSend(wf);
 		const result = await runWorkflow(wf, BASE);
 		expect(result.output('Pipeline Traffic Light').map((l) => l.pipeline)).toEqual(['crm_etl']);
 		expect(JSON.stringify(result.output('Post changes to Teams')[0].payload)).toContain('파이프라인 상태 변경');
+		// the history days: yesterday and today of each pipeline from the runs already fetched, no history fetch
+		const days = result.output('Build history days');
+		expect(days).toHaveLength(4);
+		expect(days.filter((d) => d.light !== null).map((d) => [d.pipeline, d.light, d.runs, d.failed])).toEqual([
+			['sales_daily', 'green', 1, 0],
+			['crm_etl', 'red', 1, 1],
+		]);
+		expect(() => result.output('Fetch Airflow history')).toThrow(/did not run/);
 
 		const quiet = load('pipeline-status-changes.json');
 		stub(quiet, 'Load pipelines', expectations);
 		stub(quiet, 'Fetch Airflow runs', [run('sales_daily', 0, 'success'), run('crm_etl', 0, 'success')]);
 		stub(quiet, 'Store changed lights', [{ lightsStored: 0 }]);
+		stub(quiet, 'Load history inputs', history);
+		stub(quiet, 'Store history days', [{ daysStored: 4 }]);
 		noSend(quiet);
 		const calm = await runWorkflow(quiet, BASE);
 		expect(calm.output('Pipeline Traffic Light')).toEqual([]);
 		expect(() => calm.output('Store changed lights')).toThrow(/did not run/);
 		expect(() => calm.output('Post changes to Teams')).toThrow(/did not run/);
+		// nothing changed, yet the history days are written
+		expect(calm.output('Build history days')).toHaveLength(4);
 	});
 
 	it('row-count monitor: a table that could not be counted becomes a red row of its own; MySQL rows become items with freshness, mute and annotations', async () => {

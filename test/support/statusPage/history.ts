@@ -5,6 +5,7 @@
  * strip back out of the page's HTML, and computes a DAG's expected strip from its runs.
  */
 import { DateTime } from 'luxon';
+import { buildHistoryDays, lastLocalDays } from '../../../nodes/logic/statusPage/history';
 import type { SimDag, World, SimRun } from '../airflow/world';
 
 /** Odd but accepted ids; named evil_… so the README screenshots drop them with the hostile rows. */
@@ -131,4 +132,26 @@ export function stripOf(html: string, pipeline: string): string {
 	if (!strip) throw new Error(`no strip for ${pipeline}`);
 	const letter: Record<string, string> = { 's-red': 'R', 's-yellow': 'Y', 's-green': 'G', 's-grey': 'N', '': '.' };
 	return [...strip[1].matchAll(/<span class="([^"]*)"/g)].map((m) => letter[m[1]] ?? '?').join('');
+}
+
+/**
+ * SQL that stores the 14 history days (pipeline_days) of the given DAGs from the simulator's runs,
+ * as the hourly status workflow would after its first run (the status-page test seeds them so its
+ * page has history without running that workflow; test/real/status-history.test.ts proves the
+ * workflow itself).
+ */
+export function storedDaysSql(world: World, dags: readonly string[], now: DateTime, zone: string): string {
+	const days = lastLocalDays(now, zone, 14);
+	const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+	const runs = world.runs.filter((r) => dags.includes(r.dagId)).map((r) => ({ pipeline: r.dagId, runId: r.runId, state: r.state, startedAt: iso(r.startDate), runAfter: iso(r.runAfter) }));
+	const rows = buildHistoryDays(
+		dags.map((pipeline) => ({ pipeline, days })),
+		{ runs },
+		zone,
+	);
+	const values = rows.map(
+		(r) =>
+			`(${sqlString(r.pipeline)}, '${r.day}', '${r.timezone}', ${r.light ? `'${r.light}'` : 'NULL'}, ${r.source ? `'${r.source}'` : 'NULL'}, ${r.runs}, ${r.failed}, ${r.other}, ${r.failures}, ${r.warnings}, ${r.evaluations}, ${r.late}, '${now.toUTC().toISO()}')`,
+	);
+	return `INSERT INTO pipeline_monitor.pipeline_days (pipeline, day, timezone, light, source, runs, failed, other, failures, warnings, evaluations, late, computed_at) VALUES\n${values.join(',\n')};`;
 }
