@@ -75,18 +75,27 @@ function isLight(value: unknown): value is Light {
 	return typeof value === 'string' && (LIGHTS as string[]).includes(value);
 }
 
-/** The instant as a luxon DateTime (ISO text with offset, or a Date); null when absent or unreadable. */
-function instantOf(value: unknown): DateTime | null {
-	if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : DateTime.fromJSDate(value, { zone: 'UTC' });
+const WITH_OFFSET = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/**
+ * An instant as epoch ms: a Date, or ISO text with its offset (read natively, fast); text without
+ * an offset is read as UTC, never in the machine's zone. Null when absent or unreadable.
+ */
+function epochMs(value: unknown): number | null {
+	if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.getTime();
 	if (typeof value !== 'string' || value === '') return null;
-	const dt = DateTime.fromISO(value, { setZone: true });
-	return dt.isValid ? dt : null;
+	if (WITH_OFFSET.test(value)) {
+		const ms = Date.parse(value);
+		if (!Number.isNaN(ms)) return ms;
+	}
+	const dt = DateTime.fromISO(value, { zone: 'UTC' });
+	return dt.isValid ? dt.toMillis() : null;
 }
 
 /** The local date (YYYY-MM-DD) in `zone` of an instant; null when the instant is unreadable. */
 export function localDayOf(value: unknown, zone: string): string | null {
-	const at = instantOf(value);
-	return at ? at.setZone(zone).toISODate() : null;
+	const ms = epochMs(value);
+	return ms === null ? null : DateTime.fromMillis(ms, { zone }).toISODate();
 }
 
 /** The last `count` local dates in `zone` ending with the day of `now`, oldest first. */
@@ -146,19 +155,37 @@ export function buildHistoryDays(
 ): HistoryDay[] {
 	const rows = new Map<string, HistoryDay>();
 	const out: HistoryDay[] = [];
+	const pipelines = new Set<string>();
+	const distinctDays = new Set<string>();
 	for (const t of targets) {
+		pipelines.add(t.pipeline);
 		for (const day of t.days) {
 			const key = `${t.pipeline}\u0000${day}`;
 			if (rows.has(key)) continue;
 			const row = emptyDay(t.pipeline, day, zone);
 			rows.set(key, row);
 			out.push(row);
+			distinctDays.add(day);
 		}
 	}
+	// the target days as [start, end) in epoch ms, computed once: each instant is then placed by
+	// comparing numbers (a time-zone conversion per run would dominate the writer's time)
+	const bounds = [...distinctDays]
+		.sort()
+		.map((day) => {
+			const start = DateTime.fromISO(day, { zone }).startOf('day');
+			return { day, start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+		});
+	const dayAt = (ms: number): string | null => {
+		for (const b of bounds) if (ms >= b.start && ms < b.end) return b.day;
+		return null;
+	};
 	const rowOf = (pipeline: unknown, at: unknown): HistoryDay | undefined => {
 		const p = textOf(pipeline);
-		const day = p ? localDayOf(at, zone) : null;
-		return p && day ? rows.get(`${p}\u0000${day}`) : undefined;
+		if (!p || !pipelines.has(p)) return undefined;
+		const ms = epochMs(at);
+		const day = ms === null ? null : dayAt(ms);
+		return day ? rows.get(`${p}\u0000${day}`) : undefined;
 	};
 	const seen = new Set<string>();
 	for (const run of input.runs ?? []) {
@@ -168,7 +195,7 @@ export function buildHistoryDays(
 			if (seen.has(key)) continue;
 			seen.add(key);
 		}
-		const at = instantOf(run.startedAt) ? run.startedAt : instantOf(run.runAfter) ? run.runAfter : run.logicalDate;
+		const at = epochMs(run.startedAt) !== null ? run.startedAt : epochMs(run.runAfter) !== null ? run.runAfter : run.logicalDate;
 		const row = rowOf(run.pipeline, at);
 		if (!row) continue;
 		row.runs++;

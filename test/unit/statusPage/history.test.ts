@@ -20,6 +20,9 @@ describe('local days', () => {
 		expect(localDayOf('2026-11-22T08:00:00+09:00', 'UTC')).toBe('2026-11-21');
 		expect(localDayOf(new Date('2026-11-21T15:00:00Z'), SEOUL)).toBe('2026-11-22');
 		expect(localDayOf('yesterday', SEOUL)).toBeNull();
+		// text without an offset is UTC, never the machine's zone
+		expect(localDayOf('2026-11-21T23:30:00', SEOUL)).toBe('2026-11-22');
+		expect(localDayOf('2026-11-21T23:30:00.123456+00:00', SEOUL)).toBe('2026-11-22');
 		expect(localDayOf(null, SEOUL)).toBeNull();
 	});
 
@@ -71,6 +74,24 @@ describe('worst light per day', () => {
 			['2026-11-22', null, null, 2, 0, 2],
 		]);
 		expect(rows.every((r) => r.timezone === SEOUL && r.pipeline === 'etl')).toBe(true);
+	});
+
+	it('runs placed across a daylight-saving change (America/New_York, 2026-03-08 is 23 hours long)', () => {
+		const rows = buildHistoryDays(
+			[{ pipeline: 'p', days: ['2026-03-08', '2026-03-09'] }],
+			{
+				runs: [
+					{ pipeline: 'p', runId: 'a', state: 'failed', startedAt: '2026-03-09T03:59:00Z' }, // 23:59 EDT on the 8th
+					{ pipeline: 'p', runId: 'b', state: 'success', startedAt: '2026-03-09T04:00:00Z' }, // midnight EDT on the 9th
+					{ pipeline: 'p', runId: 'c', state: 'success', startedAt: '2026-03-08T04:59:00Z' }, // 23:59 EST on the 7th: outside
+				],
+			},
+			'America/New_York',
+		);
+		expect(rows.map((r) => [r.day, r.light, r.runs])).toEqual([
+			['2026-03-08', 'red', 1],
+			['2026-03-09', 'green', 1],
+		]);
 	});
 
 	it('the same runs in UTC fall on other days', () => {
