@@ -1,3 +1,4 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { buildHistoryDays, historyTargets } from '../../logic/statusPage/history';
@@ -60,13 +61,16 @@ function rows(value: unknown): Row[] {
 	return list.filter((r): r is Row => typeof r === 'object' && r !== null && !Array.isArray(r) && Object.keys(r).length > 0);
 }
 
-function nested(row: Row, key: string, pipeline: string): Row[] {
+function nested(ctx: IExecuteFunctions, row: Row, key: string, pipeline: string): Row[] {
 	let value = row[key];
 	if (typeof value === 'string') {
 		try {
 			value = JSON.parse(value);
 		} catch {
-			throw new InputError(`"${key}" of pipeline "${pipeline}"`, row[key], 'is not a JSON list', 'Pass the query\'s json_agg column unchanged.');
+			throw new NodeOperationError(ctx.getNode(), `"${key}" of pipeline "${pipeline}" is not a JSON list: ${String(row[key]).slice(0, 80)}`, {
+				itemIndex: 0,
+				description: 'Pass the query\'s json_agg column unchanged.',
+			});
 		}
 	}
 	return rows(value).map((r) => ({ ...r, pipeline }));
@@ -83,8 +87,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		for (const row of rows(jsonParameter(this, 'historyPipelines', 0))) {
 			if (typeof row.pipeline !== 'string' || row.pipeline === '') continue;
 			pipelines.push({ pipeline: row.pipeline, backfill: row.backfill === true || row.backfill === 'true' });
-			events.push(...nested(row, 'events', row.pipeline));
-			evaluations.push(...nested(row, 'evaluations', row.pipeline));
+			events.push(...nested(this, row, 'events', row.pipeline));
+			evaluations.push(...nested(this, row, 'evaluations', row.pipeline));
 		}
 		const runs = rows(jsonParameter(this, 'historyRuns', 0)) as HistoryRun[];
 		const targets = historyTargets(pipelines, DateTime.utc(), zone, days);
