@@ -172,7 +172,8 @@ const owner = { email: 'demo@pipeline-monitor.local', password: 'Demo-password-1
 await fetch(`${stack.n8nUrl}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) }).catch(() => {});
 
 // --- run the workflows once
-const runOnce = ['pipeline-status-report', 'row-count-monitor', 'heartbeat'].filter((w) => stack.workflowIds[w]);
+// (the hourly status changes once too: it fills the status page's two-week history from the demo's Airflow runs)
+const runOnce = ['pipeline-status-report', 'pipeline-status-changes', 'row-count-monitor', 'heartbeat'].filter((w) => stack.workflowIds[w]);
 for (const name of runOnce) {
 	const started = Date.now();
 	try {

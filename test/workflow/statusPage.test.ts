@@ -70,4 +70,46 @@ maybe('Pipeline Status Page in-process workflow (n8n-core WorkflowExecute)', () 
 		const result = await runWorkflow(wf, BASE);
 		expect(result.error('Render page')?.message).toMatch(/Request\.lang is not ko or en: "fr"/);
 	});
+
+	function historyWorkflow(parameters: Record<string, unknown>): WorkflowJson {
+		return {
+			name: 'history days in-process',
+			nodes: [
+				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+				{ name: 'Build history days', type: 'n8n-nodes-pipeline-monitor.statusPage', typeVersion: 1, parameters: { operation: 'buildHistory', historyTimezone: 'Asia/Seoul', historyDays: 14, ...parameters } },
+			],
+			connections: { Start: { main: [[{ node: 'Build history days', type: 'main', index: 0 }]] } },
+		};
+	}
+
+	it('Build History Days: 14 days for a new pipeline, 2 for a stored one; a run at 23:30 UTC counts for the next Seoul day', async () => {
+		const yesterdayUtc = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+		const result = await runWorkflow(
+			historyWorkflow({
+				historyPipelines: JSON.stringify([
+					{ pipeline: 'new_dag', backfill: true, events: [], evaluations: [] },
+					{ pipeline: 'old_dag', backfill: false, events: JSON.stringify([{ kind: 'failure', source: 'n8n', at: new Date().toISOString() }]), evaluations: [] },
+				]),
+				historyRuns: JSON.stringify([{ pipeline: 'new_dag', runId: 'r', state: 'failed', startedAt: `${yesterdayUtc}T23:30:00Z` }]),
+			}),
+			BASE,
+		);
+		const days = result.output('Build history days');
+		expect(days.filter((d) => d.pipeline === 'new_dag')).toHaveLength(14);
+		expect(days.filter((d) => d.pipeline === 'old_dag')).toHaveLength(2);
+		// 23:30 UTC is 08:30 the next day in Seoul: that day's row is red, not the UTC date's
+		const seoulDay = new Date(Date.parse(`${yesterdayUtc}T23:30:00Z`) + 9 * 3_600_000).toISOString().slice(0, 10);
+		expect(seoulDay).not.toBe(yesterdayUtc);
+		const red = days.filter((d) => d.pipeline === 'new_dag' && d.light === 'red');
+		expect(red).toHaveLength(1);
+		expect(red[0]).toMatchObject({ day: seoulDay, runs: 1, failed: 1, source: 'airflow', timezone: 'Asia/Seoul' });
+		expect(days.find((d) => d.pipeline === 'old_dag' && d.light === 'red')).toMatchObject({ failures: 1, source: 'n8n' });
+	});
+
+	it('Build History Days: a bad zone or day count fails with the value named', async () => {
+		const zone = await runWorkflow(historyWorkflow({ historyPipelines: '[]', historyRuns: '[]', historyTimezone: 'Mars/Olympus' }), BASE);
+		expect(zone.error('Build history days')?.message).toMatch(/Mars\/Olympus/);
+		const count = await runWorkflow(historyWorkflow({ historyPipelines: '[]', historyRuns: '[]', historyDays: 0 }), BASE);
+		expect(count.error('Build history days')?.message).toMatch(/Days must be a whole number from 1 to 92: 0/);
+	});
 });
