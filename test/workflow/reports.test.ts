@@ -119,11 +119,26 @@ maybe('report workflows in-process (credentialed nodes canned)', () => {
 		stub(quiet, 'Store history days', [{ daysStored: 4 }]);
 		noSend(quiet);
 		const calm = await runWorkflow(quiet, BASE);
+		// (below: a first fill whose Airflow request failed)
 		expect(calm.output('Pipeline Traffic Light')).toEqual([]);
 		expect(() => calm.output('Store changed lights')).toThrow(/did not run/);
 		expect(() => calm.output('Post changes to Teams')).toThrow(/did not run/);
 		// nothing changed, yet the history days are written
 		expect(calm.output('Build history days')).toHaveLength(4);
+
+		// a new Airflow pipeline (nothing stored) whose history request fails: the others are written,
+		// it is left for a later run rather than stored without its runs
+		const failing = load('pipeline-status-changes.json');
+		stub(failing, 'Load pipelines', expectations);
+		stub(failing, 'Fetch Airflow runs', [run('sales_daily', 0, 'success'), run('crm_etl', 0, 'success')]);
+		stub(failing, 'Store changed lights', [{ lightsStored: 0 }]);
+		stub(failing, 'Load history inputs', [history[0], { ...history[1], backfill: true, fetchFrom: iso(15 * 86_400_000) }]);
+		stub(failing, 'Fetch Airflow history', [{ error: 'Airflow answered 503 Service Unavailable' }]);
+		stub(failing, 'Store history days', [{ daysStored: 2 }]);
+		noSend(failing);
+		const partial = await runWorkflow(failing, BASE);
+		expect(partial.output('Fetch Airflow history')).toEqual([{ error: 'Airflow answered 503 Service Unavailable' }]);
+		expect(partial.output('Build history days').map((d) => d.pipeline)).toEqual(['sales_daily', 'sales_daily']);
 	});
 
 	it('row-count monitor: a table that could not be counted becomes a red row of its own; MySQL rows become items with freshness, mute and annotations', async () => {

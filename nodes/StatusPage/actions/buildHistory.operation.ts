@@ -31,7 +31,7 @@ export const description: INodeProperties[] = [
 		name: 'historyRuns',
 		type: 'json',
 		default: '[]',
-		description: 'The run items of the Airflow node (DAG Run: Get Many) covering the days to write: pipeline, state, startedAt, runAfter, logicalDate',
+		description: 'The run items of the Airflow node (DAG Run: Get Many) covering the days to write: pipeline, state, startedAt, runAfter, logicalDate. An item with "error" (the node continued on failure) means the runs are incomplete: Airflow pipelines not filled yet are left for the next run.',
 		displayOptions: show,
 	},
 	{
@@ -81,16 +81,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const zone = checkZone(String(this.getNodeParameter('historyTimezone', 0, 'Asia/Seoul')), 'Time Zone');
 		const days = Number(this.getNodeParameter('historyDays', 0, 14));
 		if (!Number.isInteger(days) || days < 1 || days > 92) throw new InputError('Days', days, 'must be a whole number from 1 to 92', 'Set Days to 14 (the page\'s strip) or another whole number from 1 to 92.');
+		const runItems = rows(jsonParameter(this, 'historyRuns', 0));
+		// an Airflow node that continued on failure gives an item with "error" and no run: the
+		// Airflow pipelines waiting for their first fill wait another run (never filled without runs)
+		const fetchFailed = runItems.some((r) => r.error !== undefined && r.pipeline === undefined);
+		const runs = runItems.filter((r) => r.error === undefined) as HistoryRun[];
 		const pipelines: Array<{ pipeline: string; backfill: boolean }> = [];
 		const events: HistoryEvent[] = [];
 		const evaluations: HistoryEvaluation[] = [];
 		for (const row of rows(jsonParameter(this, 'historyPipelines', 0))) {
 			if (typeof row.pipeline !== 'string' || row.pipeline === '') continue;
-			pipelines.push({ pipeline: row.pipeline, backfill: row.backfill === true || row.backfill === 'true' });
+			const backfill = row.backfill === true || row.backfill === 'true';
+			if (backfill && fetchFailed && row.service === 'airflow') continue;
+			pipelines.push({ pipeline: row.pipeline, backfill });
 			events.push(...nested(this, row, 'events', row.pipeline));
 			evaluations.push(...nested(this, row, 'evaluations', row.pipeline));
 		}
-		const runs = rows(jsonParameter(this, 'historyRuns', 0)) as HistoryRun[];
 		const targets = historyTargets(pipelines, DateTime.utc(), zone, days);
 		const out = buildHistoryDays(targets, { runs, events, evaluations }, zone);
 		return [out.map((day) => ({ json: { ...day }, pairedItem: { item: 0 } }))];
