@@ -102,6 +102,9 @@ maybe('status page history from stored days in real n8n', () => {
 		const run = await stack.execute('pmStatusChanges1');
 		expect(run.result.data.resultData.error).toBeUndefined();
 		expect(ranNodes(run)).toEqual(expect.arrayContaining(['Fetch Airflow runs', 'Load history inputs', 'Fetch Airflow history', 'Build history days', 'Store history days']));
+		// the days are built after the hourly runs were fetched (n8n runs the branches top to bottom)
+		const started = (node: string) => (run.result.data.resultData.runData[node][0] as unknown as { startTime: number }).startTime;
+		expect(started('Fetch Airflow runs')).toBeLessThan(started('Load history inputs'));
 		const pipelines = (await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.pipelines WHERE enabled')).rows[0].n as number;
 		expect(outputOf(run, 'Store history days')).toEqual([{ daysStored: pipelines * 14 }]);
 		const rows = await db.query('SELECT pipeline, count(*)::int AS n, min(day)::text AS first, max(day)::text AS last, min(timezone) AS zone FROM pipeline_monitor.pipeline_days GROUP BY pipeline');
