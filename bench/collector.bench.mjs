@@ -2,10 +2,14 @@
 // process and in n8n's queue mode (Redis, a webhook processor, 1 or 2 workers), with the same
 // offered load for each: PM_BENCH_RATE distinct callbacks a second for PM_BENCH_SECONDS seconds
 // (600 at 60/s) plus a share of duplicates (PM_BENCH_DUP_SHARE, 0.1: Airflow retrying a POST).
-// Against the whole stack: real n8n 2.x with the package and workflows/airflow-failure-collector.json,
-// embedded Postgres, the Airflow 3 simulator, the local Teams channel (with Teams' own rate limit)
-// and summaries off (the rule-based summary; no model call). Cards Teams refuses under the burst
-// are posted by workflows/failure-digest.json as tables afterwards ("card or digest").
+// Against the whole stack: real n8n 2.x with the package, workflows/airflow-failure-collector.json
+// (the intake: check, store, answer) and workflows/failure-reporter.json (claims the stored failures
+// every 5 s in batches: log, summary, routing, card), embedded Postgres, the Airflow 3 simulator,
+// the local Teams channel (with Teams' own rate limit) and summaries off (the rule-based summary; no
+// model call). Cards Teams refuses under the burst are posted by workflows/failure-digest.json as
+// tables afterwards ("card or digest"). Every offered callback is a distinct failure (its own DAG id,
+// so none is grouped with another), and it counts as reported only when an accepted Teams post (its
+// own card or a digest table row) names it: by its DAG id, which both show.
 //
 // Then a fault run in queue mode (2 workers), driven by workflows/airflow_callback.py's own
 // post_event (its timeout, retries and backoff) through bench/callback-driver.py: mid-burst a
@@ -19,8 +23,12 @@
 // figures: on a shared machine they are indicative only.
 //
 //   npm run bench -- collector      PM_BENCH_MODES=single,queue1,queue2,fault (default all)
+//   PM_BENCH_VARIANT=split (default: intake + reporter) | intake-alone (no reporter during the burst:
+//     the digest reports everything afterwards; the intake's own cost) | save-all (the intake keeps
+//     the data of its successful executions: the effect of saveDataSuccessExecution "none")
 //   PM_BENCH_RATE=60 PM_BENCH_SECONDS=10 PM_BENCH_DUP_SHARE=0.1 PM_BENCH_CONCURRENCY=10
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +40,7 @@ import { redisServerBin } from '../test/rig/redis.mjs';
 import { startStack } from '../test/rig/stack.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const collectorFile = JSON.parse(fs.readFileSync(path.join(root, 'workflows', 'airflow-failure-collector.json'), 'utf8'));
 const load = (rel) => import(path.join(root, '.build', 'test', 'support', rel));
 const { start } = await load('airflow/simulator.js');
 const { startTeamsReceiver } = await load('teams/receiver.js');
@@ -51,6 +60,8 @@ const MODES = {
 	queue2: { label: 'queue mode, 2 workers', queue: { workers: 2, concurrency: CONCURRENCY } },
 	fault: { label: 'queue mode, 2 workers, faults', queue: { workers: 2, concurrency: CONCURRENCY } },
 };
+const VARIANT = process.env.PM_BENCH_VARIANT ?? 'split';
+if (!['split', 'intake-alone', 'save-all'].includes(VARIANT)) throw new Error(`PM_BENCH_VARIANT: unknown "${VARIANT}"; known: split, intake-alone, save-all`);
 const modes = (process.env.PM_BENCH_MODES ?? Object.keys(MODES).join(',')).split(',').map((m) => m.trim());
 for (const m of modes) if (!MODES[m]) throw new Error(`PM_BENCH_MODES: unknown mode "${m}"; known: ${Object.keys(MODES).join(', ')}`);
 
@@ -76,10 +87,19 @@ async function waitFor(check, timeoutMs) {
 	return false;
 }
 
+/**
+ * `n` distinct failures: the synthetic callbacks (unique run ids), each under its own DAG id (same
+ * length, so none is a substring of another), so that no two are grouped into one card and each can
+ * be found by its DAG id in the card or digest row that reports it.
+ */
+function distinctFailures(world, simUrl, n, tag) {
+	return syntheticCallbacks(world, simUrl, n, tag).map((b, i) => ({ ...b, dag_id: `${b.dag_id}__${tag}_${String(i).padStart(6, '0')}` }));
+}
+
 /** The offered load: `n` distinct bodies at `rate`/s, and a duplicate of every 1/share-th one 1 s after it. */
 function schedule(world, simUrl, tag) {
 	const n = RATE * SECONDS;
-	const bodies = syntheticCallbacks(world, simUrl, n, tag);
+	const bodies = distinctFailures(world, simUrl, n, tag);
 	const sends = bodies.map((body, i) => ({ at: (i * 1000) / RATE, body, dup: false }));
 	const every = DUP_SHARE > 0 ? Math.round(1 / DUP_SHARE) : 0;
 	if (every) for (let i = 0; i < n; i += every) sends.push({ at: (i * 1000) / RATE + 1000, body: bodies[i], dup: true });
@@ -89,22 +109,25 @@ function schedule(world, simUrl, tag) {
 
 async function runMode(key) {
 	const mode = MODES[key];
-	console.log(`\n--- ${mode.label}: ${RATE * SECONDS} distinct callbacks at ${RATE}/s + ${Math.round(DUP_SHARE * 100)} % duplicates; load average before start ${loadavg()}`);
+	console.log(`\n--- ${mode.label} (${VARIANT}): ${RATE * SECONDS} distinct callbacks at ${RATE}/s + ${Math.round(DUP_SHARE * 100)} % duplicates; load average before start ${loadavg()}`);
 	const sim = await start({ version: 'v2', dags: 36, runsPerDag: 14, spanMs: 14 * 86_400_000, failureRate: 0.1, seed: 20261122, auth: { users: { admin: 'admin' } } });
 	const teams = await startTeamsReceiver();
 	const model = await startOpenAiServer();
 	const stack = await startStack({
-		workflows: ['airflow-failure-collector', 'failure-digest'],
+		workflows: VARIANT === 'split' ? ['airflow-failure-collector', 'failure-reporter', 'failure-digest'] : VARIANT === 'intake-alone' ? ['airflow-failure-collector', 'failure-digest'] : ['failure-reporter', 'failure-digest'],
+		// save-all: the collector with n8n's default for successful executions (its data kept)
+		extraWorkflows: VARIANT === 'save-all' ? [{ ...collectorFile, settings: { ...collectorFile.settings, saveDataSuccessExecution: 'all' } }] : [],
 		airflow: { baseUrl: sim.url, apiVersion: 'v2', authType: 'token', username: 'admin', password: 'admin' },
 		teams: { webhookUrl: teams.workflowsUrl },
 		openai: { baseUrl: model.baseUrl, apiKey: model.apiKey },
 		// the digest takes every unreported failure at once here (the collectors have settled by then)
-		settings: { 'airflow-failure-collector': { useModel: false }, 'failure-digest': { graceMinutes: 0 } },
+		settings: { 'failure-reporter': { useModel: false }, 'failure-digest': { graceMinutes: 0 } },
 		queue: mode.queue,
 		log: (m) => process.stderr.write(m + '\n'),
 	});
 	const db = new pg.Client({ connectionString: stack.monitorDbUrl });
 	await db.connect();
+	const workflowId = (name) => stack.workflowIds[name] ?? (name === 'airflow-failure-collector' ? collectorFile.id : undefined);
 	const e = stack.n8nEnv;
 	const n8nDb = new pg.Client({ host: e.DB_POSTGRESDB_HOST, port: Number(e.DB_POSTGRESDB_PORT), database: e.DB_POSTGRESDB_DATABASE, user: e.DB_POSTGRESDB_USER, password: e.DB_POSTGRESDB_PASSWORD });
 	await n8nDb.connect();
@@ -158,7 +181,7 @@ async function runMode(key) {
 		JSON.stringify(
 			(
 				await n8nDb.query(`SELECT status, count(*)::int AS n FROM execution_entity WHERE "workflowId" = $1 GROUP BY status ORDER BY status`, [
-					stack.workflowIds['airflow-failure-collector'],
+					workflowId('airflow-failure-collector'),
 				])
 			).rows,
 		);
@@ -179,17 +202,24 @@ async function runMode(key) {
 		}, 900_000);
 	}
 	const duplicates = async () => (await db.query('SELECT count(*)::int AS n FROM (SELECT event_key FROM pipeline_monitor.events GROUP BY event_key HAVING count(*) > 1) d')).rows[0].n;
-	/** in how many accepted Teams posts each run id appears (own card or digest table) */
-	const postsPerRun = (runIds) => {
-		const texts = teams.posted().map((m) => JSON.stringify(m.body).replace(/\\\\/g, ''));
-		return new Map(runIds.map((id) => [id, texts.filter((t) => t.includes(id)).length]));
+	/**
+	 * For each offered body: how many accepted Teams posts (own card or digest table) name its DAG id,
+	 * and when the first of them was accepted.
+	 */
+	const teamsPostsOf = (bodies) => {
+		const texts = teams.posted().map((m) => ({ at: m.at, text: JSON.stringify(m.body).replace(/\\\\/g, '') }));
+		return new Map(bodies.map((b) => {
+			const hits = texts.filter((t) => t.text.includes(b.dag_id));
+			return [b.run_id, { posts: hits.length, first: hits.length ? Math.min(...hits.map((h) => h.at)) : null }];
+		}));
 	};
 
 	const figures = { mode: key };
 	try {
 		// warm-up (first executions load node code)
-		await drive(syntheticCallbacks(sim.world, sim.url, 5, 'warm').map((body, i) => ({ at: i * 200, body })));
-		await waitFor(async () => teams.posted().length >= 5, 60_000);
+		await drive(distinctFailures(sim.world, sim.url, 5, 'warm').map((body, i) => ({ at: i * 200, body })));
+		if (VARIANT === 'intake-alone') await waitFor(async () => (await rowsFor('warm')).length >= 5, 60_000);
+		else await waitFor(async () => teams.posted().length >= 5, 60_000);
 		teams.clear();
 
 		if (key !== 'fault') {
@@ -201,7 +231,8 @@ async function runMode(key) {
 			const last = Math.max(...results.map((r) => r.answered));
 			const accepted = results.filter((r) => !r.dup && r.status === 202 && r.answer?.stored === true);
 			const dupAnswers = results.filter((r) => r.dup);
-			const dupOk = dupAnswers.filter((r) => r.status === 202).length;
+			// a repeat is answered 200 {repeat: true} by the webhook node itself, or 202 {stored: false} after the insert
+			const dupOk = dupAnswers.filter((r) => (r.status === 202 && r.answer?.stored === false) || (r.status === 200 && r.answer?.repeat === true)).length;
 			await drained('load', n);
 			const rows = await rowsFor('load');
 			const absorbed = rows.length / ((last - first) / 1000);
@@ -209,15 +240,15 @@ async function runMode(key) {
 			const toRow = rows.map((r) => Number(r.stored_ms) - sentAt.get(r.run_id));
 			const answerMs = results.map((r) => r.answered - r.sent);
 			const { ownCards, digestRuns } = await settleAndDigest('load');
-			const finalRows = await rowsFor('load');
-			const reported = finalRows.filter((r) => r.notified);
-			const reportedOfOffered = bodies.filter((b) => reported.some((r) => r.run_id === b.run_id)).length;
-			const toReport = reported.map((r) => Number(r.notified_ms) - sentAt.get(r.run_id));
+			const posts = teamsPostsOf(bodies);
+			const reportedOfOffered = [...posts.values()].filter((p) => p.posts > 0).length;
+			const twice = [...posts.values()].filter((p) => p.posts > 1).length;
+			const toReport = [...posts.entries()].filter(([, p]) => p.first !== null).map(([runId, p]) => p.first - sentAt.get(runId));
 			const dup = await duplicates();
 			const target = mode.queue ? TARGET.queue : TARGET.single;
-			Object.assign(figures, { absorbed, answerP50: pct(answerMs, 50), answerP95: pct(answerMs, 95), storedP95: pct(toRow, 95), reportP95: pct(toReport, 95), lost: n - rows.length, dup, reported: reportedOfOffered, n });
+			Object.assign(figures, { absorbed, answerP50: pct(answerMs, 50), answerP95: pct(answerMs, 95), storedP95: pct(toRow, 95), reportP95: pct(toReport, 95), lost: n - rows.length, dup, reported: reportedOfOffered, twice, n });
 			line(absorbed >= target && accepted.length === n && rows.length === n, 'callbacks absorbed with no loss', `${absorbed.toFixed(1)}/s; ${accepted.length}/${n} answered 202 stored, ${rows.length} rows (first send to last answer)`, `>= ${target}/s, none lost`);
-			line(dupOk === dupAnswers.length ? null : false, 'duplicates answered 202 (stored: false)', `${dupOk}/${dupAnswers.length}`);
+			line(dupOk === dupAnswers.length ? null : false, 'duplicates answered 200 repeat / 202 stored: false', `${dupOk}/${dupAnswers.length}`);
 			const statuses = new Map();
 			for (const r of results) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
 			line(null, 'answers by HTTP status (0: no answer / connection error)', [...statuses.entries()].sort((a, b) => b[1] - a[1]).map(([st, c]) => `${st}: ${c}`).join(', '));
@@ -225,7 +256,7 @@ async function runMode(key) {
 			line(null, 'callback -> stored row p50 / p95', `${ms(pct(toRow, 50))} / ${ms(pct(toRow, 95))}`);
 			line(null, 'callback -> card or digest p50 / p95', `${ms(pct(toReport, 50))} / ${ms(pct(toReport, 95))} (${ownCards} own cards, the rest in ${digestRuns} digest run(s))`);
 			line(dup === 0, 'duplicate event rows', String(dup), '0');
-			line(reportedOfOffered === n, 'failures reported (own card or digest)', `${reportedOfOffered}/${n} offered`, 'all');
+			line(reportedOfOffered === n && twice === 0, 'failures in Teams (own card or digest row, by DAG id)', `${reportedOfOffered}/${n} offered; ${twice} in more than one post`, 'all, once');
 			line(null, 'load average during the burst / now', `${loadDuring} / ${loadavg()} (2 cores; other work shares them)`);
 		} else {
 			await faultRun();
@@ -242,22 +273,34 @@ async function runMode(key) {
 	/** 20 callbacks at 2/s (the channel accepts them all); n8n's per-node timings from its execution data */
 	async function profile() {
 		teams.clear();
-		const slow = syntheticCallbacks(sim.world, sim.url, 20, 'card');
+		const slow = distinctFailures(sim.world, sim.url, 20, 'card');
 		const since = Date.now();
 		const results = await drive(slow.map((body, i) => ({ at: i * 500, body })));
+		if (VARIANT === 'intake-alone') {
+			await waitFor(async () => (await rowsFor('card')).length >= slow.length, 60_000);
+			line(null, 'at 2/s: answer p50', ms(pct(results.map((r) => r.answered - r.sent), 50)));
+			return profileOf('airflow-failure-collector', 'webhook', since, 'the intake');
+		}
 		await waitFor(async () => (await rowsFor('card')).every((r) => r.notified || r.teams_status !== null), 60_000);
 		const rows = new Map((await rowsFor('card')).map((r) => [r.run_id, r]));
 		const toCard = results.map((r) => Number(rows.get(r.body.run_id)?.notified_ms) - r.sent).filter((x) => !Number.isNaN(x));
 		const answer = results.map((r) => r.answered - r.sent);
 		line(toCard.length === slow.length ? null : false, 'at 2/s: answer p50; callback -> Teams card p50 / p95', `${ms(pct(answer, 50))}; ${ms(pct(toCard, 50))} / ${ms(pct(toCard, 95))} (${toCard.length}/${slow.length} cards)`);
+		await profileOf('airflow-failure-collector', 'webhook', since, 'the intake');
+		await profileOf('failure-reporter', 'trigger', since, 'the reporter (a batch)');
+	}
+
+	/** n8n's own time versus the nodes' for the executions of one workflow since `since` (from n8n's execution data, while it is kept) */
+	async function profileOf(workflow, executionMode, since, label) {
 		const { rows: execs } = await n8nDb.query(
 			`SELECT e.id, extract(epoch FROM e."createdAt") * 1000 AS created, extract(epoch FROM e."startedAt") * 1000 AS started,
 			        extract(epoch FROM e."stoppedAt") * 1000 AS stopped, d.data
 			   FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id
-			  WHERE e."workflowId" = $1 AND e.mode = 'webhook' AND e.status = 'success' AND e."createdAt" >= $2 ORDER BY e.id`,
-			[stack.workflowIds['airflow-failure-collector'], new Date(since - 1000)],
+			  WHERE e."workflowId" = $1 AND e.mode = $3 AND e.status = 'success' AND e."createdAt" >= $2 ORDER BY e.id`,
+			[workflowId(workflow), new Date(since - 1000), executionMode],
 		);
-		if (execs.length === 0) return line(null, 'profile', 'no execution data saved (saveDataSuccessExecution is not "all")');
+		if (!workflowId(workflow)) return;
+		if (execs.length === 0) return line(null, `profile of ${label}`, 'no execution data kept (saveDataSuccessExecution "none" and already pruned)');
 		const perNode = new Map();
 		const totals = [];
 		const nodeSums = [];
@@ -277,7 +320,7 @@ async function runMode(key) {
 		const med = (xs) => pct(xs, 50);
 		const total = med(totals);
 		const nodes = med(nodeSums);
-		line(null, `profile of one execution (median of ${execs.length} at 2/s)`, `${ms(total)} started -> stopped: nodes ${ms(nodes)}, n8n itself ${ms(total - nodes)}; created -> started (queue) ${ms(med(queued))}`);
+		line(null, `profile of ${label} (median of ${execs.length} at 2/s)`, `${ms(total)} started -> stopped: nodes ${ms(nodes)}, n8n itself ${ms(total - nodes)}; created -> started (queue) ${ms(med(queued))}`);
 		const top = [...perNode.entries()].map(([node, ts]) => [node, med(ts)]).sort((a, b) => b[1] - a[1]);
 		console.log(`       per node (median ms): ${top.map(([node, t]) => `${node} ${Math.round(t)}`).join(', ')}`);
 	}
@@ -308,9 +351,9 @@ async function runMode(key) {
 			await settleAndDigest(tag);
 			const finalRows = await rowsFor(tag);
 			const notified = finalRows.filter((r) => r.notified).length;
-			const posts = postsPerRun(bodies.map((b) => b.run_id));
-			const twice = [...posts.values()].filter((c) => c > 1).length;
-			const never = [...posts.values()].filter((c) => c === 0).length;
+			const posts = teamsPostsOf(bodies);
+			const twice = [...posts.values()].filter((p) => p.posts > 1).length;
+			const never = [...posts.values()].filter((p) => p.posts === 0).length;
 			const okNotStored = results.filter((r) => r.ok && !stored.has(sends[r.i].body.run_id)).length;
 			const gaveUp = results.filter((r) => !r.ok).length;
 			const retried = results.filter((r) => r.attempts > 1).length;

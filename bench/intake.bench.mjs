@@ -29,11 +29,11 @@ const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
 
 const teams = await startTeamsReceiver({ rateLimit: false });
 const stack = await startStack({
-	workflows: ['airflow-failure-collector', 'n8n-error-collector'],
+	workflows: ['airflow-failure-collector', 'failure-reporter', 'n8n-error-collector'],
 	airflow: { baseUrl: 'http://127.0.0.1:9/', apiVersion: 'v2', authType: 'none' },
 	teams: { webhookUrl: teams.workflowsUrl },
 	openai: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unused' },
-	settings: { 'airflow-failure-collector': { useModel: false }, 'n8n-error-collector': { useModel: false } },
+	settings: { 'failure-reporter': { useModel: false }, 'n8n-error-collector': { useModel: false } },
 	log: (m) => process.stderr.write(m + '\n'),
 });
 const db = new pg.Client({ connectionString: stack.monitorDbUrl });

@@ -142,7 +142,7 @@ const stack = await startStack({
 	postgresUrl: env.PM_POSTGRES_URL,
 	n8nPort,
 	// the failure cards' action buttons open the failure-actions workflow of this n8n
-	settings: Object.fromEntries(['airflow-failure-collector', 'airflow-failure-sweeper', 'n8n-error-collector', 'failure-digest', 'escalation'].map((w) => [w, { actionUrl: `http://localhost:${webhookPort}/webhook/pipeline-monitor/action` }])),
+	settings: Object.fromEntries(['failure-reporter', 'n8n-error-collector', 'failure-digest', 'escalation'].map((w) => [w, { actionUrl: `http://localhost:${webhookPort}/webhook/pipeline-monitor/action` }])),
 	airflow,
 	teams,
 	openai,
@@ -193,7 +193,7 @@ if (world && stack.workflowIds['airflow-failure-collector']) {
 	}
 }
 
-// the failure sweeper once, after the callbacks: it stores and cards only the failures no callback reported
+// the failure sweeper once, after the callbacks: it stores only the failures no callback reported (the failure reporter cards them)
 if (stack.workflowIds['airflow-failure-sweeper']) {
 	const started = Date.now();
 	try {

@@ -350,6 +350,30 @@ BEGIN
 END
 $migration$;
 
+-- Version 9 (issue 15): the cheaper intake. The collector's webhook execution only checks and
+-- stores the callback; the failure reporter (workflows/failure-reporter.json) claims unreported
+-- Airflow failures in batches and does the log, summary, routing and card. A claim is a lease
+-- (claimed_by: the reporter's execution, claimed_until): a run that dies leaves it to expire and a
+-- later run takes the failure; after 3 claims the failure is left to the failure digest. reported_at:
+-- the reporter has decided (own card, grouped into an earlier card, or muted: then suppressed_at and
+-- suppressed_reason of version 11 say so). Rows stored before this version count as reported.
+DO $migration$
+BEGIN
+	IF EXISTS (SELECT 1 FROM pipeline_monitor.schema_version WHERE version = 9) THEN
+		RETURN;
+	END IF;
+	ALTER TABLE pipeline_monitor.events ADD COLUMN reported_at timestamptz;
+	ALTER TABLE pipeline_monitor.events ADD COLUMN claimed_by text;
+	ALTER TABLE pipeline_monitor.events ADD COLUMN claimed_until timestamptz;
+	ALTER TABLE pipeline_monitor.events ADD COLUMN claims integer NOT NULL DEFAULT 0 CHECK (claims >= 0);
+	UPDATE pipeline_monitor.events SET reported_at = coalesce(notified_at, received_at);
+	CREATE INDEX events_unreported ON pipeline_monitor.events (id)
+		WHERE source = 'airflow' AND kind = 'failure' AND reported_at IS NULL AND notified_at IS NULL;
+	INSERT INTO pipeline_monitor.schema_version (version, description)
+	VALUES (9, 'cheaper intake: the failure reporter claims unreported failures (events.reported_at, claimed_by, claimed_until, claims)');
+END
+$migration$;
+
 -- Version 10 (issue 15): a sweep's watermark outside n8n's workflow static data, for queue mode
 -- (n8n 2.x workers save static data but the next execution in a worker does not read it back).
 -- One row per workflow and node, scoped to the Airflow it was read from. The workflow reads

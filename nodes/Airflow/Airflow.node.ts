@@ -6,6 +6,7 @@ import * as dagRun from './actions/dagRun';
 import * as health from './actions/health';
 import { route } from './actions/router';
 import * as taskInstance from './actions/taskInstance';
+import { expandsNothing } from './actions/taskInstance/failures.operation';
 import * as taskLog from './actions/taskLog';
 import { toNodeError } from './helpers/errors';
 import { airflowApiTest } from './methods/credentialTest';
@@ -83,6 +84,8 @@ export class Airflow implements INodeType {
 	methods = { credentialTest: { airflowApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// task-level events through Expand: unchanged, without reading the credential (the intake's hot path)
+		if (expandsNothing(this)) return [this.getInputData().map((item, i) => ({ json: item.json, pairedItem: { item: i } }))];
 		const credentials = (await this.getCredentials('airflowApi')) as unknown as AirflowCredentials;
 		let client;
 		try {

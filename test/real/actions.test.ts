@@ -97,13 +97,13 @@ beforeAll(async () => {
 	actionUrl = `http://localhost:${port}/webhook/pipeline-monitor/action`;
 	const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 	stack = await launchStack({
-		workflows: ['n8n-error-collector', 'airflow-failure-collector', 'failure-actions', 'status-page'],
+		workflows: ['n8n-error-collector', 'airflow-failure-collector', 'failure-reporter', 'failure-actions', 'status-page'],
 		n8nPort: port,
 		airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
 		teams: { webhookUrl: teams.workflowsUrl },
 		openai: { baseUrl: openai.baseUrl, apiKey: openai.apiKey },
 		settings: {
-			'airflow-failure-collector': { language: 'en', useModel: false, actionUrl, reportUrl: `http://localhost:${port}/webhook/pipeline-monitor/status` },
+			'failure-reporter': { language: 'en', useModel: false, actionUrl, reportUrl: `http://localhost:${port}/webhook/pipeline-monitor/status` },
 			'failure-actions': { language: 'en', timezone: 'Asia/Seoul' },
 		},
 		seedSql: [

@@ -48,6 +48,10 @@ interface EventRow {
 	teams_status: number | null;
 	occurrence: number | null;
 	grouped_into: string | null;
+	reported_at: Date | null;
+	suppressed_at: Date | null;
+	suppressed_reason: string | null;
+	claims: number;
 	payload: Record<string, unknown>;
 }
 
@@ -103,10 +107,13 @@ beforeAll(async () => {
 	teams = await startTeamsReceiver({ rateLimit: false });
 	openai = await startOpenAiServer();
 	stack = await launchStack({
-		workflows: ['airflow-failure-collector', 'airflow-failure-sweeper', 'n8n-error-collector', 'failure-digest'],
+		workflows: ['airflow-failure-collector', 'failure-reporter', 'airflow-failure-sweeper', 'n8n-error-collector', 'failure-digest'],
 		airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
 		teams: { webhookUrl: teams.workflowsUrl },
 		openai: { baseUrl: openai.baseUrl, apiKey: openai.apiKey },
+		// a reporter run that fails (the error-collector test breaks it) leaves its claim to expire: 60 s here
+		settings: { 'failure-reporter': { leaseSeconds: 60 } },
+		seedSql: `INSERT INTO pipeline_monitor.pipelines (pipeline, service, timezone, muted_until) VALUES ('muted_dag', 'airflow', 'Asia/Seoul', now() + interval '2 hours');`,
 	});
 	db = new Client({ connectionString: stack.monitorDbUrl });
 	await db.connect();
@@ -384,6 +391,36 @@ describe('hostile input at the intake (issue 16)', () => {
 	});
 });
 
+describe('muted pipelines (issue 15)', () => {
+	it('stores and summarizes a failure of a muted pipeline, records the mute on the event, and posts no card', async () => {
+		const before = teams.received.length;
+		const answer = await post({ dag_id: 'muted_dag', run_id: 'manual__muted_1', task_id: 'load', try_number: 1, exception: 'ValueError: muted pipeline test' });
+		expect(answer).toMatchObject({ status: 202, json: { stored: true } });
+		// the reporter decided (reported_at) without a card: the event says why
+		let row: EventRow | undefined;
+		const deadline = Date.now() + 150_000;
+		while (!row?.reported_at) {
+			if (Date.now() > deadline) throw new Error(`the muted failure was not handled: ${JSON.stringify(row)}\n${stack.n8nLog().slice(-3000)}`);
+			await new Promise((r) => setTimeout(r, 300));
+			[row] = await rows('event_key = $1', [answer.json.eventKey]);
+		}
+		const [pipeline] = (await db.query('SELECT muted_until FROM pipeline_monitor.pipelines WHERE pipeline = $1', ['muted_dag'])).rows;
+		expect(row).toMatchObject({ kind: 'failure', notified_at: null, teams_status: null });
+		expect(row.suppressed_at).not.toBeNull();
+		expect(row.suppressed_reason).toBe(`muted until ${new Date(pipeline.muted_until).toISOString().slice(0, 19)}Z`);
+		expect(row.summary).toBeTruthy();
+		expect(cardsFor('muted_dag')).toHaveLength(0);
+		expect(teams.received.length).toBe(before);
+
+		// unmuted: the next failure of the pipeline gets its card
+		await db.query("UPDATE pipeline_monitor.pipelines SET muted_until = now() - interval '1 minute' WHERE pipeline = 'muted_dag'");
+		const next = await post({ dag_id: 'muted_dag', run_id: 'manual__muted_2', task_id: 'load', try_number: 1, exception: 'KeyError: after the mute' });
+		const carded = await reported(next.json.eventKey as string);
+		expect(carded).toMatchObject({ teams_status: 202, suppressed_at: null, suppressed_reason: null });
+		expect(cardsFor('manual__muted_2')).toHaveLength(1);
+	});
+});
+
 describe('failures not yet in Teams (failure-digest)', () => {
 	it('posts one table of the failures whose own card Teams refused, marks them reported, and posts nothing the next time', async () => {
 		// Teams refuses the card and its one retry: the event stays stored, not reported
@@ -410,11 +447,11 @@ describe('failures not yet in Teams (failure-digest)', () => {
 });
 
 describe('n8n error collector', () => {
-	it('stores a failed production execution of a workflow whose error workflow it is (the Airflow collector itself), with the execution link', async () => {
+	it('stores a failed production execution of a workflow whose error workflow it is (the Airflow failure reporter), with the execution link; the failure is reported once the cause is gone', async () => {
 		// n8n 2.x runs an error workflow only when it is published (loadErrorWorkflowData reads its
 		// active version): the stack publishes it with the webhooks, before n8n starts
 		expect(stack.published).toContain('n8n-error-collector');
-		// break the Airflow collector after its answer: its summary lookup fails, the run fails, n8n starts the error workflow
+		// break the failure reporter: its summary lookup fails, the run fails, n8n starts the error workflow
 		await db.query('ALTER TABLE pipeline_monitor.summaries RENAME TO summaries_away');
 		let row: EventRow | undefined;
 		try {
@@ -424,15 +461,21 @@ describe('n8n error collector', () => {
 			while (!row) {
 				if (Date.now() > deadline) throw new Error(`no n8n event: ${stack.n8nLog().slice(-4000)}`);
 				await new Promise((r) => setTimeout(r, 300));
-				[row] = await rows("source = 'n8n' AND event_key LIKE 'n8n|pmAirflowCollect|%|Find Known Summary|1'", []);
+				[row] = await rows("source = 'n8n' AND event_key LIKE 'n8n|pmFailureReport1|%|Find Known Summary|1'", []);
 			}
 		} finally {
 			await db.query('ALTER TABLE pipeline_monitor.summaries_away RENAME TO summaries');
 		}
-		expect(row).toMatchObject({ kind: 'failure', pipeline: 'Pipeline Monitor: Airflow failure collector', task_id: 'Find Known Summary' });
+		expect(row).toMatchObject({ kind: 'failure', pipeline: 'Pipeline Monitor: Airflow failure reporter', task_id: 'Find Known Summary' });
 		expect(row.message).toContain('summaries');
-		expect(row.url).toMatch(/\/workflow\/pmAirflowCollect\/executions\/\d+$/);
-		expect(row.event_key).toBe(`n8n|pmAirflowCollect|${row.run_id}|Find Known Summary|1`);
+		expect(row.url).toMatch(/\/workflow\/pmFailureReport1\/executions\/\d+$/);
+		expect(row.event_key).toBe(`n8n|pmFailureReport1|${row.run_id}|Find Known Summary|1`);
+		// the failed run's claim expires and a later run reports the failure (the table is back)
+		// (claimed again after 60 s, and again after 120 s when the error workflow was slow to run: at most 3 times)
+		const broken = await reported('airflow|breaks_the_collector|manual__b1|t|1', 240_000);
+		expect(broken.teams_status).toBe(202);
+		expect([2, 3]).toContain(broken.claims);
+		expect(cardsFor('breaks_the_collector')).toHaveLength(1);
 	});
 });
 
@@ -525,9 +568,9 @@ describe('Airflow failure sweeper (issue 13)', () => {
 			`airflow|${running[2].dagId}|${running[2].runId}|-|-`,
 		];
 		await sweep();
-		// one sweep: stored, summarized and carded (the execution ends after the cards)
+		// one sweep stores them; the failure reporter summarizes and cards them
 		for (const key of keys) {
-			const [row] = await rows('event_key = $1', [key]);
+			const row = await reported(key);
 			expect(row).toMatchObject({ kind: 'failure', teams_status: 202 });
 			expect(row.notified_at).not.toBeNull();
 			expect(row.summary).toBeTruthy();
@@ -556,18 +599,21 @@ describe('Airflow failure sweeper (issue 13)', () => {
 
 describe('n8n error collector under a flood (issue 16)', () => {
 	it('15 executions failing the same way: 15 rows, one card with the count, the rest folded into it', async () => {
-		// the Airflow collector fails at Save Summary for flood_* DAGs; the error collector (source n8n) is not hit
+		// the Airflow collector (the intake) fails at Store Event for flood_* DAGs and answers 500: 15
+		// executions failing the same way; the error collector (source n8n) is not hit
 		await db.query(`CREATE OR REPLACE FUNCTION pipeline_monitor.flood_break() RETURNS trigger LANGUAGE plpgsql AS $f$
 			BEGIN
-				IF NEW.source = 'airflow' AND NEW.pipeline LIKE 'flood\_%' THEN RAISE EXCEPTION 'flood test: summary refused'; END IF;
+				IF NEW.source = 'airflow' AND NEW.pipeline LIKE 'flood\_%' THEN RAISE EXCEPTION 'flood test: event refused'; END IF;
 				RETURN NEW;
 			END $f$`);
-		await db.query('CREATE TRIGGER flood_break BEFORE UPDATE ON pipeline_monitor.events FOR EACH ROW EXECUTE FUNCTION pipeline_monitor.flood_break()');
+		await db.query('CREATE TRIGGER flood_break BEFORE INSERT ON pipeline_monitor.events FOR EACH ROW EXECUTE FUNCTION pipeline_monitor.flood_break()');
 		const before = teams.received.length;
-		const n8nRows = async () => rows("source = 'n8n' AND message LIKE '%flood test: summary refused%'", []);
+		const n8nRows = async () => rows("source = 'n8n' AND message LIKE '%flood test: event refused%'", []);
 		try {
 			const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => post({ dag_id: 'flood_dag', run_id: `manual__flood_${i}`, task_id: 't', try_number: 1, exception: `RuntimeError: flood ${i}` })));
-			expect(answers.every((a) => a.status === 202)).toBe(true);
+			// not stored: never a 2xx, so the caller sends it again
+			expect(answers.map((a) => a.status)).toEqual(Array(15).fill(500));
+			expect(await rows("pipeline = 'flood_dag'", [])).toHaveLength(0);
 			const deadline = Date.now() + 200_000;
 			while ((await n8nRows()).length < 15) {
 				if (Date.now() > deadline) throw new Error(`only ${(await n8nRows()).length} of 15 error events: ${stack.n8nLog().slice(-3000)}`);
@@ -588,7 +634,7 @@ describe('n8n error collector under a flood (issue 16)', () => {
 		const window = await db.query('SELECT repeats FROM pipeline_monitor.alert_windows WHERE first_event_key = $1', [first[0].event_key]);
 		expect(window.rows).toEqual([{ repeats: 15 }]);
 		await new Promise((r) => setTimeout(r, 3000));
-		const cards = teams.received.slice(before).filter((m) => JSON.stringify(m.body).includes('Save Summary'));
+		const cards = teams.received.slice(before).filter((m) => JSON.stringify(m.body).includes('Store Event'));
 		expect(cards).toHaveLength(1);
 		expect(JSON.stringify(cards[0].body)).toMatch(/같은 오류로 \d+회 실패/);
 	});

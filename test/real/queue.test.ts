@@ -143,7 +143,7 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 		teams = await startTeamsReceiver({ rateLimit: false });
 		openai = await startOpenAiServer();
 		stack = await launchStack({
-			workflows: ['airflow-failure-collector', 'airflow-failure-sweeper', 'n8n-error-collector', 'failure-digest', 'pipeline-status-report', 'heartbeat'],
+			workflows: ['airflow-failure-collector', 'failure-reporter', 'airflow-failure-sweeper', 'n8n-error-collector', 'failure-digest', 'pipeline-status-report', 'heartbeat'],
 			extraWorkflows: [CHANGED_WORKFLOW, queueSweeper(airflow.world.dags.map((d) => d.dagId))],
 			airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
 			teams: { webhookUrl: teams.workflowsUrl },
@@ -151,7 +151,8 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 			publish: 'triggers',
 			// the scheduled reports fire every minute here (main's scheduler → Redis → a worker)
 			schedules: { 'pipeline-status-report': '* * * * *', heartbeat: '* * * * *', 'failure-digest': '* * * * *', 'airflow-failure-sweeper': '* * * * *' },
-			settings: { 'failure-digest': { graceMinutes: 0 } },
+			// the digest takes failures the reporter has not decided after 2 minutes (not those it is carding now)
+			settings: { 'failure-digest': { graceMinutes: 2 } },
 			seedSql: airflow.world.dags
 				.slice(0, 2)
 				.map((d) => `INSERT INTO pipeline_monitor.pipelines (pipeline, service, timezone, expected_duration_min, owner) VALUES ('${d.dagId}', 'airflow', 'Asia/Seoul', 30, 'data-eng');`)
@@ -210,20 +211,20 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 
 	it('reuses the summary one worker cached for the same fingerprint in the other worker (no second model request)', async () => {
 		const body = { dag_id: 'cache_dag', task_id: 'load', try_number: 1, exception: 'KeyError: column customer_id not found in staging.customers (queue)' };
+		/** the failure reporter's execution that reported the row (its claim names it) */
+		const reporterOf = (row: Record<string, unknown>): string => String(row.claimed_by).replace(/^reporter-/, '');
 		await stack.control('stopWorker', 0);
 		const a = await post({ ...body, run_id: 'manual__cache_a' });
 		const rowA = await reported(a.json.eventKey as string);
 		expect(rowA.summarized_by).toBe('llm');
-		const execA = (await executions('pmAirflowCollect'))[0];
-		expect(await waitForWorkerOf(execA.id)).toBe(1);
+		expect(await waitForWorkerOf(reporterOf(rowA))).toBe(1);
 
 		await stack.control('startWorker', 0);
 		await stack.control('stopWorker', 1);
 		const chats = openai.chatRequests().length;
 		const b = await post({ ...body, run_id: 'manual__cache_b' });
 		const rowB = await reported(b.json.eventKey as string);
-		const execB = (await executions('pmAirflowCollect'))[0];
-		expect(await waitForWorkerOf(execB.id)).toBe(0);
+		expect(await waitForWorkerOf(reporterOf(rowB))).toBe(0);
 		expect(rowB).toMatchObject({ fingerprint: rowA.fingerprint, summarized_by: 'cache', summary: rowA.summary });
 		expect(openai.chatRequests().length).toBe(chats);
 		expect((await db.query('SELECT hits FROM pipeline_monitor.summaries WHERE fingerprint = $1', [rowA.fingerprint])).rows).toEqual([{ hits: 2 }]);
@@ -276,13 +277,13 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 			while (!row) {
 				if (Date.now() > deadline) throw new Error(`no n8n event: ${stack.n8nLog().slice(-4000)}`);
 				await new Promise((r) => setTimeout(r, 300));
-				[row] = (await db.query("SELECT * FROM pipeline_monitor.events WHERE source = 'n8n' AND event_key LIKE 'n8n|pmAirflowCollect|%'")).rows;
+				[row] = (await db.query("SELECT * FROM pipeline_monitor.events WHERE source = 'n8n' AND event_key LIKE 'n8n|pmFailureReport1|%'")).rows;
 			}
 		} finally {
 			await db.query('ALTER TABLE pipeline_monitor.summaries_away RENAME TO summaries');
 		}
 		expect(row).toMatchObject({ kind: 'failure', task_id: 'Find Known Summary' });
-		expect(String(row.url)).toMatch(/\/workflow\/pmAirflowCollect\/executions\/\d+$/);
+		expect(String(row.url)).toMatch(/\/workflow\/pmFailureReport1\/executions\/\d+$/);
 		const failedId = String(row.run_id);
 		expect(await waitForWorkerOf(failedId)).not.toBeNull();
 		// the error workflow's own execution ran in a worker too

@@ -2,13 +2,13 @@
  * Issue 14, the rest, in real n8n 2.x (test/rig/stack.mjs): the buttons and the mute of the n8n
  * error collector's and the failure digest's cards, and a monitored table's own Teams channel.
  * workflows/n8n-error-collector.json, failure-digest.json, failure-actions.json, escalation.json,
- * airflow-failure-collector.json and row-count-monitor.json imported unchanged (only their
+ * airflow-failure-collector.json, failure-reporter.json and row-count-monitor.json imported unchanged (only their
  * Settings set), the package installed as community package, embedded Postgres with
  * workflows/schema.sql, the OpenAPI-checked Airflow simulator, the OpenAI-compatible stand-in and
  * the Teams receiver (one Workflows URL per channel). Every card is checked against the Adaptive
  * Card schema (test/fixtures/reference).
  *
- * The n8n error collector is started by n8n itself: a trigger makes the Airflow collector's
+ * The n8n error collector is started by n8n itself: a trigger makes the Airflow failure reporter's
  * Save Summary fail for the DAG "cardsbreak_dag", so that production execution fails and n8n runs
  * its error workflow (the n8n error collector) for it. (Only the summary's update is refused.)
  *
@@ -33,7 +33,7 @@ jest.setTimeout(240_000);
 
 const FLOW = { default: '4f1c0ffee', 'data-eng': 'dataeng01', ops: 'operation1' } as const;
 type Channel = keyof typeof FLOW;
-const COLLECTOR = 'Pipeline Monitor: Airflow failure collector';
+const COLLECTOR = 'Pipeline Monitor: Airflow failure reporter';
 const BREAKS = 'cards test: summary refused';
 const NOTE = 'renamed the summaries table back';
 
@@ -103,7 +103,7 @@ maybe('n8n error collector and failure digest cards: buttons, mute, table channe
 		const channels = JSON.stringify({ 'data-eng': channelUrl(FLOW['data-eng']), ops: channelUrl(FLOW.ops) });
 		const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 		stack = await launchStack({
-			workflows: ['n8n-error-collector', 'airflow-failure-collector', 'failure-digest', 'failure-actions', 'row-count-monitor', 'escalation'],
+			workflows: ['n8n-error-collector', 'airflow-failure-collector', 'failure-reporter', 'failure-digest', 'failure-actions', 'row-count-monitor', 'escalation'],
 			n8nPort: port,
 			airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
 			teams: { webhookUrl: teams.workflowsUrl, channels },
@@ -111,7 +111,8 @@ maybe('n8n error collector and failure digest cards: buttons, mute, table channe
 			settings: {
 				// every failure its own card (no folding window), and no 20 s wait for repeats
 				'n8n-error-collector': { language: 'en', useModel: false, actionUrl, reportUrl: statusUrl, repeatWindowMinutes: 0, repeatWaitSeconds: 1 },
-				'airflow-failure-collector': { useModel: false },
+				// the reporter is the workflow that fails here (its summary is refused); a failed run's claim is not taken again during the test
+				'failure-reporter': { useModel: false, leaseSeconds: 3600 },
 				'failure-digest': { language: 'en', actionUrl, reportUrl: statusUrl, graceMinutes: 0 },
 				'failure-actions': { language: 'en' },
 				'row-count-monitor': { language: 'en' },
@@ -164,7 +165,7 @@ maybe('n8n error collector and failure digest cards: buttons, mute, table channe
 			expect(firstButtons.map((b) => b.title)).toEqual(['Runbook', 'Log', 'Status page', 'Acknowledge', 'Mute']);
 			expect(button(firstButtons, 'Runbook')).toBe('https://wiki.example.com/runbooks/collector');
 			expect(button(firstButtons, 'Log')).toBe(row.url);
-			expect(String(row.url)).toMatch(/\/workflow\/pmAirflowCollect\/executions\/\d+$/);
+			expect(String(row.url)).toMatch(/\/workflow\/pmFailureReport1\/executions\/\d+$/);
 			expect(button(firstButtons, 'Status page')).toBe(statusUrl);
 			for (const title of ['Acknowledge', 'Mute']) {
 				const url = new URL(button(firstButtons, title));
@@ -230,8 +231,9 @@ maybe('n8n error collector and failure digest cards: buttons, mute, table channe
 		it('gives each row Runbook, Log, Status page, Acknowledge, Mute (Retry for a single Airflow failure) and what fixed it last time; a muted pipeline\'s failures get no row and say why', async () => {
 			const insert = (key: string, pipeline: string, source: string, extra: Record<string, unknown> = {}) =>
 				db.query(
-					`INSERT INTO pipeline_monitor.events (event_key, source, kind, pipeline, run_id, task_id, try_number, message, url, log_url, received_at, teams_status, fingerprint, category, acknowledged_at, acknowledged_by, resolution_note, notified_at)
-					 VALUES ($1, $2, 'failure', $3, $1, 'load', 1, 'RuntimeError: digest test', 'https://airflow.example.com/run/' || $1, $4, $5::timestamptz, $6::integer, $7, $8, $9::timestamptz, $10, $11, $12::timestamptz) RETURNING id::text`,
+					// reported_at: the failure reporter already handled them (its own card was refused: teams_status)
+					`INSERT INTO pipeline_monitor.events (event_key, source, kind, pipeline, run_id, task_id, try_number, message, url, log_url, received_at, teams_status, fingerprint, category, acknowledged_at, acknowledged_by, resolution_note, notified_at, reported_at)
+					 VALUES ($1, $2, 'failure', $3, $1, 'load', 1, 'RuntimeError: digest test', 'https://airflow.example.com/run/' || $1, $4, $5::timestamptz, $6::integer, $7, $8, $9::timestamptz, $10, $11, $12::timestamptz, $5::timestamptz) RETURNING id::text`,
 					[key, source, pipeline, extra.log_url ?? null, extra.received_at ?? new Date().toISOString(), extra.teams_status ?? 503, extra.fingerprint ?? null, extra.category ?? 'data', extra.acknowledged_at ?? null, extra.acknowledged_by ?? null, extra.resolution_note ?? null, extra.notified_at ?? null],
 				);
 			// what fixed fingerprint fp-digest last time: an acknowledged earlier failure (already reported)
@@ -283,9 +285,9 @@ maybe('n8n error collector and failure digest cards: buttons, mute, table channe
 
 	describe('escalation', () => {
 		it('the escalation card has Runbook, Log, Status page, Acknowledge, Retry and Mute; its Acknowledge acts; a failure suppressed while muted is never escalated', async () => {
-			await db.query(`INSERT INTO pipeline_monitor.events (event_key, source, kind, pipeline, run_id, task_id, message, log_url, received_at, notified_at, teams_status, suppressed_at, suppressed_reason) VALUES
-				('esc-late', 'airflow', 'failure', 'late_dag', 'manual__late', 'load', 'RuntimeError: escalation buttons', 'https://airflow.example.com/log/late', now() - interval '40 minutes', now(), 202, NULL, NULL),
-				('esc-muted', 'airflow', 'failure', 'quiet_dag', 'manual__quiet', 'load', 'RuntimeError: came while muted', NULL, now() - interval '40 minutes', NULL, NULL, now() - interval '40 minutes', 'muted until 2026-11-30T12:00:00Z')`);
+			await db.query(`INSERT INTO pipeline_monitor.events (event_key, source, kind, pipeline, run_id, task_id, message, log_url, received_at, notified_at, teams_status, suppressed_at, suppressed_reason, reported_at) VALUES
+				('esc-late', 'airflow', 'failure', 'late_dag', 'manual__late', 'load', 'RuntimeError: escalation buttons', 'https://airflow.example.com/log/late', now() - interval '40 minutes', now(), 202, NULL, NULL, now() - interval '40 minutes'),
+				('esc-muted', 'airflow', 'failure', 'quiet_dag', 'manual__quiet', 'load', 'RuntimeError: came while muted', NULL, now() - interval '40 minutes', NULL, NULL, now() - interval '40 minutes', 'muted until 2026-11-30T12:00:00Z', now() - interval '40 minutes')`);
 			teams.clear();
 			const run = await stack.execute(stack.workflowIds.escalation);
 			expect(run.result.data.resultData.error).toBeUndefined();

@@ -126,7 +126,7 @@ maybe('respond and learn in real n8n: routing, grouping, escalation, weekly reli
 		openai = await startOpenAiServer();
 		const channels = JSON.stringify(Object.fromEntries((['data-eng', 'analytics', 'operations', 'escalation'] as const).map((c) => [c, channelUrl(FLOW[c])])));
 		stack = await launchStack({
-			workflows: ['airflow-failure-collector', 'n8n-error-collector', 'failure-digest', 'pipeline-status-report', 'pipeline-status-changes', 'row-count-monitor', 'heartbeat', 'escalation', 'weekly-reliability'],
+			workflows: ['airflow-failure-collector', 'failure-reporter', 'n8n-error-collector', 'failure-digest', 'pipeline-status-report', 'pipeline-status-changes', 'row-count-monitor', 'heartbeat', 'escalation', 'weekly-reliability'],
 			airflow: { baseUrl: airflow.url, apiVersion: 'v2', authType: 'none' },
 			teams: { webhookUrl: teams.workflowsUrl, channels },
 			openai: { baseUrl: openai.baseUrl, apiKey: openai.apiKey },

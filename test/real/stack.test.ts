@@ -24,7 +24,7 @@ maybe('stack rig and the set-up-database workflow in real n8n', () => {
 	}, 420_000);
 	afterAll(async () => stack?.stop(), 120_000);
 
-	it('runs the setup workflow twice; the schema is at version 11 with every table (versions 1 to 8, 10 and 11 applied once each)', async () => {
+	it('runs the setup workflow twice; the schema is at version 11 with every table (versions 1 to 11 applied once each)', async () => {
 		for (let i = 0; i < 2; i++) {
 			const run = await stack.execute(stack.workflowIds['setup-database']);
 			expect(run.result.data.resultData.error).toBeUndefined();
@@ -42,7 +42,12 @@ maybe('stack rig and the set-up-database workflow in real n8n', () => {
 				"SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_schema = 'pipeline_monitor' AND column_name IN ('acknowledged_at', 'acknowledged_by', 'resolution_note', 'runbook_url', 'muted_until') ORDER BY 1",
 			);
 			expect(v5.rows.map((r) => r.c)).toEqual(['events.acknowledged_at', 'events.acknowledged_by', 'events.resolution_note', 'pipelines.muted_until', 'pipelines.runbook_url']);
-			expect((await db.query('SELECT version FROM pipeline_monitor.schema_version ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10, 11]);
+			expect((await db.query('SELECT version FROM pipeline_monitor.schema_version ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+			// v9: the failure reporter's claims; rows from before v9 count as reported
+			const v9 = await db.query(
+				"SELECT column_name FROM information_schema.columns WHERE table_schema = 'pipeline_monitor' AND table_name = 'events' AND column_name IN ('reported_at', 'claimed_by', 'claimed_until', 'claims') ORDER BY 1",
+			);
+			expect(v9.rows.map((r) => r.column_name)).toEqual(['claimed_by', 'claimed_until', 'claims', 'reported_at']);
 			// v2: a pipeline's zone may be left empty (the Airflow default); v3: mute_until
 			const zone = await db.query("SELECT is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'pipeline_monitor' AND table_name = 'pipelines' AND column_name = 'timezone'");
 			expect(zone.rows[0]).toEqual({ is_nullable: 'YES', column_default: null });

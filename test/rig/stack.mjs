@@ -280,7 +280,7 @@ async function waitForWebhooks(baseUrl, paths, timeoutMs) {
  *   airflow { baseUrl, apiVersion, authType, username, password, token, uiBaseUrl }
  *   teams { webhookUrl, kind, channels (JSON name → URL) }, openai { baseUrl, apiKey }
  *   workflows: base names of workflows/*.json to import (default: all)
- *   publish: 'webhooks' (default; only workflows with a webhook) | 'triggers' (schedules too) | 'none'
+ *   publish: 'webhooks' (default; workflows with a webhook, and the failure reporter) | 'triggers' (schedules too) | 'none'
  *   postgresUrl: an external database for the monitor (default: embedded)
  *   settings: { <workflow>: { <name>: value } } set in that workflow's "Settings" node
  *   schedules: { <workflow>: '<cron>' } replaces its schedule trigger's rule (tests)
@@ -376,9 +376,12 @@ export async function startStack(options) {
 		];
 		if (queue && options.runThroughWorkers) for (const w of workflows) w.wf = withTestRunWebhook(w.wf, Boolean(options.schedules?.[w.name]));
 		const publishMode = options.publish ?? 'webhooks';
-		// n8n 2.x runs an error workflow only when it is published
-		const toPublish = workflows.filter(({ wf }) =>
-			publishMode === 'none' ? false : hasTrigger(wf, publishMode === 'triggers' ? TRIGGER_TYPES : WEBHOOK_TYPES),
+		// n8n 2.x runs an error workflow only when it is published; the failure reporter completes the
+		// collector's webhook (it reports what the webhook stored), so it is published with the webhooks
+		const toPublish = workflows.filter(({ name, wf }) =>
+			publishMode === 'none'
+				? false
+				: hasTrigger(wf, publishMode === 'triggers' ? TRIGGER_TYPES : WEBHOOK_TYPES) || (publishMode === 'webhooks' && name === 'failure-reporter'),
 		);
 		const importHash = hashOf([credentials, workflows, publishMode, embedded.port]);
 		if (done.imported !== importHash) {

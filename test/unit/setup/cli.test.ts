@@ -240,7 +240,7 @@ describe('setup writes in order, with the public URL for links', () => {
 				const actionLink = node?.parameters.assignments?.assignments.find((a) => a.name === 'actionUrl');
 				if (actionLink) expect(actionLink.value).toBe('https://monitor.example.com/n8n/webhook/pipeline-monitor/action');
 			}
-			expect(JSON.stringify(workflows.find((w) => w.body.name === 'Pipeline Monitor: Airflow failure collector')!.body)).toContain('/webhook/pipeline-monitor/action');
+			expect(JSON.stringify(workflows.find((w) => w.body.name === 'Pipeline Monitor: Airflow failure reporter')!.body)).toContain('/webhook/pipeline-monitor/action');
 			// the action key was made at random (none given) and never printed
 			const keyBody = bodies.find((b) => b.call === 'POST /api/v1/credentials' && b.body.type === 'pipelineMonitorActionKeyApi')!.body as { data: { key: string } };
 			expect(keyBody.data.key.length).toBeGreaterThanOrEqual(32);

@@ -95,7 +95,7 @@ describe('Teams column headers in the card language', () => {
 	});
 
 	it('the Korean failure card as posted carries Korean headers', () => {
-		const collector = workflowColumns().find((w) => w.workflow === 'airflow-failure-collector.json')!;
+		const collector = workflowColumns().find((w) => w.workflow === 'failure-reporter.json')!;
 		const [message] = buildMessages([FULL_ITEM], { now: NOW, language: 'ko', columns: collector.columns, title: 'Airflow 작업 실패' });
 		for (const word of ['"Task"', '"Try"', '"Summary"', '"Suggested action"', '"Log"', '"Last time"', '"light"']) expect(message.body).not.toContain(word);
 		for (const word of ['상태', '태스크', '시도', '요약', '권장 조치', '지난번 조치']) expect(message.body).toContain(word);

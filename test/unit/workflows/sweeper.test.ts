@@ -17,7 +17,7 @@ describe('airflow failure sweeper workflow', () => {
 		expect(fs.readFileSync(path.join(DIR, 'airflow-failure-sweeper.json'), 'utf8')).toBe(expected);
 	});
 
-	it('sweeps with the Airflow node, stores with the collector\'s statement, and reports with the collector\'s nodes', () => {
+	it('sweeps with the Airflow node and stores with the collector\'s statement; the failure reporter reports', () => {
 		const sweeper = read('airflow-failure-sweeper.json');
 		const collector = read('airflow-failure-collector.json');
 		const find = sweeper.nodes.find((n) => n.name === 'Find Failures')!;
@@ -25,25 +25,27 @@ describe('airflow failure sweeper workflow', () => {
 		const store = (wf: typeof sweeper): unknown => wf.nodes.find((n) => n.name === 'Store Event')!.parameters;
 		expect(store(sweeper)).toEqual(store(collector));
 		expect(JSON.stringify(store(sweeper))).toContain('ON CONFLICT (event_key) DO NOTHING');
-		for (const name of ['Get Task Log', 'Summarize Failure', 'Card Row', 'Post Red Card', 'Record Notification']) {
-			const a = JSON.stringify(collector.nodes.find((n) => n.name === name)!.parameters).split("$('Check Callback')").join("$('Failure')");
-			expect(JSON.stringify(sweeper.nodes.find((n) => n.name === name)!.parameters)).toBe(a);
+		expect(sweeper.connections['Find Failures']).toEqual({ main: [[{ node: 'Store Event', type: 'main', index: 0 }]] });
+		// neither the sweeper nor the collector reports: no card, log or model node of their own
+		for (const wf of [sweeper, collector]) expect(wf.nodes.filter((n) => /teamsTable|logSummarizer|actionLinks/.test(n.type))).toEqual([]);
+		const reporter = read('failure-reporter.json');
+		for (const name of ['Claim Failures', 'Get Task Log', 'Summarize Failure', 'Route and group', 'Post Red Card', 'Record Notification']) expect(reporter.nodes.map((n) => n.name)).toContain(name);
+		for (const wf of [sweeper, collector, reporter]) {
+			const names = new Set(wf.nodes.map((n) => n.name));
+			for (const ref of JSON.stringify(wf.nodes).matchAll(/\$\('([^']+)'\)/g)) expect(names).toContain(ref[1]);
 		}
-		// no reference to a node the sweeper does not have
-		const names = new Set(sweeper.nodes.map((n) => n.name));
-		for (const ref of JSON.stringify(sweeper.nodes).matchAll(/\$\('([^']+)'\)/g)) expect(names).toContain(ref[1]);
 	});
 
-	it('the collector expands a DAG-level failure before storing, and reports every new event in turn', () => {
+	it('the collector only checks, expands a DAG-level failure, stores in one statement and answers', () => {
 		const collector = read('airflow-failure-collector.json');
-		const names = new Set(collector.nodes.map((n) => n.name));
-		for (const ref of JSON.stringify(collector.nodes).matchAll(/\$\('([^']+)'\)/g)) expect(names).toContain(ref[1]);
 		expect(collector.nodes.find((n) => n.name === 'Expand Run Failure')!.parameters).toMatchObject({ operation: 'failures', mode: 'expand', keepOnError: true });
-		expect(collector.connections.Settings).toEqual({ main: [[{ node: 'Check Body', type: 'main', index: 0 }]] });
-		// the event being reported is fed by the loop only
-		const into = (name: string): string[] => Object.entries(collector.connections).flatMap(([from, c]) => ((c as { main: { node: string }[][] }).main.flat().some((x) => x.node === name) ? [from] : []));
-		expect(into('Check Callback')).toEqual(['Each New Failure']);
+		expect(collector.connections['Airflow Callback']).toEqual({ main: [[{ node: 'Check Body', type: 'main', index: 0 }]] });
 		expect(collector.connections['Check Body']).toEqual({ main: [[{ node: 'Expand Run Failure', type: 'main', index: 0 }], [{ node: 'Answer 400', type: 'main', index: 0 }]] });
-		expect(collector.connections['Record Notification']).toEqual({ main: [[{ node: 'Each New Failure', type: 'main', index: 0 }]] });
+		expect(collector.connections['Expand Run Failure']).toEqual({ main: [[{ node: 'Store Event', type: 'main', index: 0 }]] });
+		expect(collector.connections['Store Event']).toEqual({ main: [[{ node: 'Answer 202', type: 'main', index: 0 }]] });
+		expect(collector.connections['Answer 202']).toBeUndefined();
+		// every expanded event in one statement: stored whole or not at all
+		expect(collector.nodes.find((n) => n.name === 'Store Event')).toMatchObject({ executeOnce: true });
+		expect((collector as unknown as { settings: Record<string, unknown> }).settings).toMatchObject({ saveDataSuccessExecution: 'none', saveManualExecutions: false });
 	});
 });

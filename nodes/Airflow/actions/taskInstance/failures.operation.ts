@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { toNodeError } from '../../helpers/errors';
 import type { OperationExecute } from '../../helpers/shared';
@@ -46,6 +46,21 @@ function asEvent(json: IDataObject, i: number): PipelineEvent {
 		}
 	}
 	return json as unknown as PipelineEvent;
+}
+
+/**
+ * Whether this execution only passes events through: mode Expand and no input item is a run-level
+ * failure (every task callback at the collector's intake). The node then reads no credential and
+ * builds no client: the items go out unchanged. Items the operation would refuse take the normal path.
+ */
+export function expandsNothing(ctx: IExecuteFunctions): boolean {
+	const items = ctx.getInputData();
+	if (items.length === 0) return false;
+	return items.every((item, i) => {
+		if (ctx.getNodeParameter('resource', i) !== 'taskInstance' || ctx.getNodeParameter('operation', i) !== 'failures' || ctx.getNodeParameter('mode', i, 'sweep') !== 'expand') return false;
+		const json = item.json ?? {};
+		return ['eventKey', 'pipeline', 'runId'].every((f) => typeof json[f] === 'string' && json[f] !== '') && !isRunLevelFailure(json as unknown as PipelineEvent);
+	});
 }
 
 /**
