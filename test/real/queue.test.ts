@@ -7,9 +7,8 @@
  * workers' own log lines ("Worker started execution N"); workers are stopped and started between
  * executions so that the summary cache (Postgres) and the Airflow node's watermark (workflow
  * static data, and the Postgres row of schema v10) must cross from one worker to the other. The
- * shipped failure sweeper runs on main's schedule (every minute here); a copy with its watermark in
- * Postgres (test/support/stack/postgresWatermark.ts) is fired by a webhook, also twice at once
- * against a slow Airflow.
+ * shipped failure sweeper (its watermark in Postgres) runs on main's schedule (every minute here);
+ * a copy is fired by a webhook, also twice at once against a slow Airflow.
  * Skipped, saying so, without redis-server (as root: apt-get install -y redis-server) or PM_REDIS_URL.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,7 +18,6 @@ import { Client } from 'pg';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
 import { launchStack, type Stack } from '../support/stack/launch';
-import { withPostgresWatermark } from '../support/stack/postgresWatermark';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -63,20 +61,19 @@ const CHANGED_WORKFLOW = {
 };
 
 /**
- * The failure sweeper with its watermark in Postgres (schema v10; the change
- * test/support/stack/postgresWatermark.ts applies, described in README "Scaling out"), fired on
- * demand by a webhook (answering on receipt) instead of its schedule, and keeping its successful
- * executions so that the test can see when each one ended.
+ * A copy of the shipped failure sweeper (its watermark in Postgres, schema v10), fired on demand by
+ * a webhook (answering on receipt) instead of its schedule, and keeping its successful executions
+ * so that the test can see when each one ended.
  */
 function queueSweeper(dagIds: string[]): Record<string, unknown> {
-	const shipped = JSON.parse(fs.readFileSync(path.join(ROOT, 'workflows', 'airflow-failure-sweeper.json'), 'utf8')) as Parameters<typeof withPostgresWatermark>[0];
-	const wf = withPostgresWatermark(shipped);
+	type Node = { name: string; type: string; parameters: Record<string, unknown> };
+	const wf = JSON.parse(fs.readFileSync(path.join(ROOT, 'workflows', 'airflow-failure-sweeper.json'), 'utf8')) as { nodes: Node[]; settings: object };
 	const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.scheduleTrigger')!;
 	Object.assign(trigger, { type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: 'b0f1c2d3-0000-4000-8000-0000000000bb', parameters: { httpMethod: 'POST', path: 'pm-test/queue-sweep', responseMode: 'onReceived', options: {} } });
 	const find = wf.nodes.find((n) => n.name === 'Find Failures')!;
 	// its own DAG list: its requests to Airflow are told apart from the shipped sweeper's by it
 	find.parameters = { ...find.parameters, dagIds: dagIds.join(',') };
-	return { ...wf, id: 'pmQueueSweeper01', name: 'Test: failure sweeper, watermark in Postgres (queue mode)', settings: { ...(wf.settings as object), saveDataSuccessExecution: 'all' } };
+	return { ...wf, id: 'pmQueueSweeper01', name: 'Test: failure sweeper, fired by a webhook (queue mode)', settings: { ...wf.settings, saveDataSuccessExecution: 'all' } };
 }
 
 maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 workers)', () => {
@@ -357,24 +354,37 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 
 	const storedOnce = async (key: string) => (await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.events WHERE event_key = $1', [key])).rows[0].n as number;
 
-	// KNOWN n8n 2.41.1 LIMITATION, measured on the shipped sweeper as shipped (static data): see the
-	// Airflow-node watermark test above for the n8n source behind it.
-	it("the shipped sweeper (watermark in static data), fired by main's schedule and run in the workers, looks back its whole first window on every sweep: the saved watermark is never read", async () => {
+	// The shipped sweeper keeps its watermark in Postgres (the Airflow-node watermark test above shows
+	// why static data cannot hold it in queue mode): scheduled sweeps in the workers resume from it.
+	it("the shipped sweeper, fired by main's schedule and run in the workers, resumes from the watermark its last sweep saved in Postgres (not its whole first window)", async () => {
 		const id = stack.workflowIds['airflow-failure-sweeper'];
-		const deadline = Date.now() + 180_000;
-		while (sweepRequests(false).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
-		const requests = sweepRequests(false);
-		expect(requests.length).toBeGreaterThanOrEqual(2);
-		// First Execution Looks Back is 1 hour: each sweep asks for failures that ended in the last
-		// hour; a sweep that had read the previous one's watermark would ask from 1 minute + 5 min back
-		const lookBackMin = requests.map((r) => Math.round((r.at - Date.parse(String(r.body!.end_date_gte))) / 60_000));
-		expect(lookBackMin.every((m) => m === 60)).toBe(true);
-		const saved = (await n8nDb.query<{ staticData: Record<string, Record<string, unknown>> | null }>('SELECT "staticData" FROM workflow_entity WHERE id = $1', [id])).rows[0].staticData;
-		expect(JSON.stringify(saved)).toContain('airflowFailureSweep');
+		// a failure only a sweep finds, so that a sweep stores something and saves its watermark
+		const killed = killedTask('shipped_sweep');
+		const saved = async () => (await db.query<{ since: Date; updated_at: Date }>("SELECT since, updated_at FROM pipeline_monitor.sweep_watermarks WHERE workflow_id = $1 AND node = 'Find Failures'", [id])).rows[0];
+		let deadline = Date.now() + 180_000;
+		let row = await saved();
+		while ((!row || (await storedOnce(killed.key)) === 0) && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 1000));
+			row = await saved();
+		}
+		expect(row).toBeDefined();
+		expect(await storedOnce(killed.key)).toBe(1);
+		// the next scheduled sweep after the row was saved asks from the saved watermark minus the
+		// 5-minute overlap: a few minutes back, not the first execution's hour
+		const savedAt = row.updated_at.getTime();
+		deadline = Date.now() + 150_000;
+		let next = sweepRequests(false).find((r) => r.at > savedAt + 1000);
+		while (!next && Date.now() < deadline) {
+			await new Promise((r) => setTimeout(r, 1000));
+			next = sweepRequests(false).find((r) => r.at > savedAt + 1000);
+		}
+		expect(next).toBeDefined();
+		const lookBackMin = (next!.at - Date.parse(String(next!.body!.end_date_gte))) / 60_000;
+		expect(lookBackMin).toBeLessThan(30);
 		const runs = (await executions(id)).filter((e) => e.mode === 'trigger');
 		const workers = await Promise.all(runs.map((e) => waitForWorkerOf(e.id)));
 		expect(workers.every((w) => w !== null)).toBe(true);
-		console.info(`[queue] shipped sweeper: ${runs.length} scheduled sweeps, workers ${JSON.stringify(workers)}, look-back per sweep (min) ${JSON.stringify(lookBackMin)}`);
+		console.info(`[queue] shipped sweeper: ${runs.length} scheduled sweeps, workers ${JSON.stringify(workers)}, next look-back ${lookBackMin.toFixed(1)} min`);
 	});
 
 	it('the sweeper with its watermark in Postgres: the next sweep, on the other worker, starts where the last stored one ended; each failure stored and carded once', async () => {
