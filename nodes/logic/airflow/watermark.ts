@@ -24,8 +24,13 @@ export interface WatermarkState {
 
 export const DEFAULT_OVERLAP_MS = 5 * 60_000;
 
+/**
+ * A run's key in the state: DAG id and run id joined by "|", which a DAG id cannot contain
+ * (Airflow allows letters, digits, "-", "." and "_"), so the first "|" ends it. Not NUL: the state
+ * may be kept in a Postgres jsonb column (storedWatermark.ts), which refuses \u0000.
+ */
 export function runKey(run: Pick<RunItem, 'pipeline' | 'runId'>): string {
-	return `${run.pipeline}\u0000${run.runId}`;
+	return `${run.pipeline}|${run.runId}`;
 }
 
 /** What makes a run "changed": its state, start and end (never updated_at, which every scheduler pass bumps). */
@@ -41,7 +46,8 @@ export function readWatermark(value: unknown): WatermarkState | null {
 	const seen: WatermarkState['seen'] = {};
 	if (v.seen && typeof v.seen === 'object') {
 		for (const [k, e] of Object.entries(v.seen)) {
-			if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number') seen[k] = [e[0], e[1]];
+			// (states saved by earlier versions joined the key with NUL)
+			if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number') seen[k.replace('\u0000', '|')] = [e[0], e[1]];
 		}
 	}
 	return { since: v.since, seen, ...(v.clock === 'server' ? { clock: 'server' as const } : {}) };

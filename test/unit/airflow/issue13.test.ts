@@ -168,7 +168,7 @@ describe('item 4: running runs are not re-emitted', () => {
 			const sweep = await sweepChangedRuns(client(s, { version: 'v1' }), aged(state), { initialFrom: dayAgo() });
 			reported.push(...sweep.changed.map((x) => x.runId));
 			// it was returned (its updated_at is bumped) although it did not change
-			expect(sweep.next.seen[`${r.dagId}\u0000${r.runId}`]).toBeDefined();
+			expect(sweep.next.seen[`${r.dagId}|${r.runId}`]).toBeDefined();
 			state = sweep.next;
 		}
 		expect(reported).toEqual([]);

@@ -8,6 +8,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { execute as failures } from '../../../nodes/Airflow/actions/taskInstance/failures.operation';
 import { execute as changed } from '../../../nodes/Airflow/actions/dagRun/changed.operation';
 import { readStoredWatermark, sameAirflow } from '../../../nodes/logic/airflow/storedWatermark';
+import { readWatermark, runKey } from '../../../nodes/logic/airflow/watermark';
 import { InputError } from '../../../nodes/logic/shared/errors';
 import type { Simulator } from '../../support/airflow/simulator';
 import type { SimRun } from '../../support/airflow/world';
@@ -63,6 +64,14 @@ describe('reading a saved watermark', () => {
 	});
 });
 
+describe('run keys in a saved state', () => {
+	it('join DAG id and run id with "|"; a state saved with the old NUL-joined keys is read with the new ones', () => {
+		expect(runKey({ pipeline: 'etl', runId: 'manual__2026-11-30T00:00:00+00:00' })).toBe('etl|manual__2026-11-30T00:00:00+00:00');
+		const old = readWatermark({ since: '2026-11-30T00:00:00.000Z', seen: { 'etl\u0000r1': ['success||', 1] } });
+		expect(old?.seen).toEqual({ 'etl|r1': ['success||', 1] });
+	});
+});
+
 describe('Keep Watermark In: Input Item (queue mode)', () => {
 	const sweepParams = { mode: 'sweep', initialWindow: '1 hour', overlapMinutes: 5, dagIds: '', watermarkStore: 'input' };
 
@@ -76,6 +85,8 @@ describe('Keep Watermark In: Input Item (queue mode)', () => {
 		const saved = first[0].sweepWatermark as { airflowUrl: string; since: string; state: { runs: { since: string } } };
 		expect(saved.airflowUrl).toBe(s.url);
 		expect(saved.since).toBe(saved.state.runs.since);
+		// storable in a Postgres jsonb column, which refuses \u0000 (run keys once joined with NUL)
+		expect(JSON.stringify(saved)).not.toContain('\\u0000');
 		expect(staticData).toEqual({});
 		// the row as the workflow reads it back (Postgres returns the since as its own text)
 		const row = { ...saved, since: saved.since.replace('Z', '+00:00') };
@@ -117,6 +128,9 @@ describe('Keep Watermark In: Input Item (queue mode)', () => {
 		expect(first.length).toBeGreaterThan(0);
 		const saved = first[0].sweepWatermark;
 		expect(first.every((r) => JSON.stringify(r.sweepWatermark) === JSON.stringify(saved))).toBe(true);
+		// storable in a Postgres jsonb column, which refuses \u0000 (run keys were once joined with NUL)
+		expect(Object.keys((saved as { state: { seen: object } }).state.seen).length).toBeGreaterThan(0);
+		expect(JSON.stringify(saved)).not.toContain('\\u0000');
 		expect(await changed(context({ ...params, watermark: saved }), c, 0)).toEqual([]);
 		s.world.failRun(running[2], 0, s.now());
 		expect((await changed(context({ ...params, watermark: saved }), c, 0)).map((r) => r.runId)).toEqual([running[2].runId]);
