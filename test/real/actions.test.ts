@@ -16,7 +16,7 @@ import { linkUrl, signLink } from '../../nodes/logic/actions/sign';
 import { button, buttonsOf, formOf, type OpenUrl } from '../support/actions/cardLinks';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
-import { freePort, launchStack, type Stack } from '../support/stack/launch';
+import { connectMonitor, freePort, launchStack, type Stack, stopAll } from '../support/stack/launch';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -113,14 +113,11 @@ beforeAll(async () => {
 			`INSERT INTO pipeline_monitor.runbooks (category, url) SELECT c, 'https://wiki.example.com/runbooks/category-' || c FROM unnest(ARRAY['code','data','dependency','infrastructure','permission','timeout','resource','external_service','unknown']) AS c`,
 		].join(';\n'),
 	});
-	db = new Client({ connectionString: stack.monitorDbUrl });
-	await db.connect();
+	db = await connectMonitor(stack);
 }, 420_000);
 
 afterAll(async () => {
-	await db?.end().catch(() => undefined);
-	await stack?.stop();
-	await Promise.all([airflow?.stop(), teams?.stop(), openai?.stop()]);
+	await stopAll(db, stack, airflow, teams, openai);
 }, 120_000);
 
 describe('acting from the card behind a safe gate', () => {

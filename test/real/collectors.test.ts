@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
 import { executionsOf, scanExecutionData } from '../support/stack/executions';
-import { launchStack, type Stack } from '../support/stack/launch';
+import { connectMonitor, launchStack, type Stack, stopAll } from '../support/stack/launch';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -115,14 +115,11 @@ beforeAll(async () => {
 		settings: { 'failure-reporter': { leaseSeconds: 60 } },
 		seedSql: `INSERT INTO pipeline_monitor.pipelines (pipeline, service, timezone, muted_until) VALUES ('muted_dag', 'airflow', 'Asia/Seoul', now() + interval '2 hours');`,
 	});
-	db = new Client({ connectionString: stack.monitorDbUrl });
-	await db.connect();
+	db = await connectMonitor(stack);
 }, 960_000);
 
 afterAll(async () => {
-	await db?.end().catch(() => undefined);
-	await stack?.stop();
-	await Promise.all([airflow?.stop(), teams?.stop(), openai?.stop()]);
+	await stopAll(db, stack, airflow, teams, openai);
 }, 120_000);
 
 describe('Airflow failure collector', () => {

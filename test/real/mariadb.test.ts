@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { launchStack, outputOf, type Stack } from '../support/stack/launch';
+import { connectMonitor, launchStack, outputOf, type Stack } from '../support/stack/launch';
 import { mariadbMissing, startMariadb, type Mariadb } from '../support/stack/mariadb';
 import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -98,8 +98,7 @@ maybe('row-count monitor against a real MariaDB (MySQL branch)', () => {
 			seedSql,
 			publish: 'none',
 		});
-		db = new Client({ connectionString: stack.monitorDbUrl });
-		await db.connect();
+		db = await connectMonitor(stack);
 	}, 480_000);
 
 	afterAll(async () => {

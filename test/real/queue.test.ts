@@ -17,7 +17,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
-import { launchStack, type Stack } from '../support/stack/launch';
+import { connectMonitor, launchStack, type Stack } from '../support/stack/launch';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -159,8 +159,7 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 			extraEnv: { N8N_LOG_LEVEL: 'info' },
 			// four n8n processes start: on a loaded 2-core machine that took over 7 minutes
 		}, { timeoutMs: 900_000 });
-		db = new Client({ connectionString: stack.monitorDbUrl });
-		await db.connect();
+		db = await connectMonitor(stack);
 		const e = stack.n8nEnv;
 		n8nDb = new Client({ host: e.DB_POSTGRESDB_HOST, port: Number(e.DB_POSTGRESDB_PORT), database: e.DB_POSTGRESDB_DATABASE, user: e.DB_POSTGRESDB_USER, password: e.DB_POSTGRESDB_PASSWORD });
 		await n8nDb.connect();

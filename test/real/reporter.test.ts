@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
-import { launchStack, type RunResult, type Stack } from '../support/stack/launch';
+import { connectMonitor, launchStack, type RunResult, type Stack } from '../support/stack/launch';
 import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
 
 jest.setTimeout(300_000);
@@ -121,8 +121,7 @@ beforeAll(async () => {
 		// the test starts every run itself
 		publish: 'none',
 	});
-	db = new Client({ connectionString: stack.monitorDbUrl });
-	await db.connect();
+	db = await connectMonitor(stack);
 }, 420_000);
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import type { SimRun } from '../support/airflow/world';
-import { launchStack, outputOf, type RunResult, type Stack } from '../support/stack/launch';
+import { connectMonitor, launchStack, outputOf, type RunResult, type Stack, stopAll } from '../support/stack/launch';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type ReceivedMessage, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -100,15 +100,11 @@ maybe('report workflows in real n8n: status report, status changes, row-count mo
 			seedSql,
 			publish: 'none',
 		});
-		db = new Client({ connectionString: stack.monitorDbUrl });
-		await db.connect();
+		db = await connectMonitor(stack);
 	}, 960_000);
 
 	afterAll(async () => {
-		await db?.end();
-		await stack?.stop();
-		await teams?.stop();
-		await sim?.stop();
+		await stopAll(db, stack, teams, sim);
 	}, 120_000);
 
 	const lights = async () =>

@@ -20,7 +20,7 @@ import { Client } from 'pg';
 import { button, buttonsOf, formOf } from '../support/actions/cardLinks';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
-import { freePort, launchStack, outputOf, type Stack } from '../support/stack/launch';
+import { connectMonitor, freePort, launchStack, outputOf, type Stack, stopAll } from '../support/stack/launch';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type ReceivedMessage, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -141,14 +141,11 @@ maybe('n8n error collector and failure digest cards: buttons, mute, table channe
 				CREATE TRIGGER cards_break BEFORE UPDATE ON pipeline_monitor.events FOR EACH ROW EXECUTE FUNCTION pipeline_monitor.cards_break();
 			`,
 		});
-		db = new Client({ connectionString: stack.monitorDbUrl });
-		await db.connect();
+		db = await connectMonitor(stack);
 	}, 420_000);
 
 	afterAll(async () => {
-		await db?.end().catch(() => undefined);
-		await stack?.stop();
-		await Promise.all([airflow?.stop(), teams?.stop(), openai?.stop()]);
+		await stopAll(db, stack, airflow, teams, openai);
 	}, 120_000);
 
 	describe('n8n error collector', () => {

@@ -21,7 +21,7 @@ import { Client } from 'pg';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { startOpenAiServer, type OpenAiTestServer } from '../support/openai/server';
 import { ANNOTATIONS, FAILURES, PIPELINES, ROW_COUNTS, RUNS, TABLES, WEEK } from '../support/reliability/week';
-import { launchStack, outputOf, type Stack } from '../support/stack/launch';
+import { connectMonitor, launchStack, outputOf, type Stack, stopAll } from '../support/stack/launch';
 import { checkWorkflowsMessage } from '../support/teams/cardSchema';
 import { startTeamsReceiver, type ReceivedMessage, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -151,14 +151,11 @@ maybe('respond and learn in real n8n: routing, grouping, escalation, weekly reli
 				${weeklySeed()}
 			`,
 		});
-		db = new Client({ connectionString: stack.monitorDbUrl });
-		await db.connect();
+		db = await connectMonitor(stack);
 	}, 420_000);
 
 	afterAll(async () => {
-		await db?.end().catch(() => undefined);
-		await stack?.stop();
-		await Promise.all([airflow?.stop(), teams?.stop(), openai?.stop()]);
+		await stopAll(db, stack, airflow, teams, openai);
 	}, 120_000);
 
 	describe('weekly reliability report (the figures of the hand computation in test/unit/reliability/weekly.test.ts)', () => {

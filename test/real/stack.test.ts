@@ -5,8 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
-import { launchStack, outputOf, type Stack } from '../support/stack/launch';
+import { connectMonitor, launchStack, outputOf, type Stack } from '../support/stack/launch';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ready = fs.existsSync(path.join(ROOT, 'dist', 'nodes'));
@@ -30,8 +29,7 @@ maybe('stack rig and the set-up-database workflow in real n8n', () => {
 			expect(run.result.data.resultData.error).toBeUndefined();
 			expect(outputOf(run, 'Schema version')[0]).toMatchObject({ version: 11 });
 		}
-		const db = new Client({ connectionString: stack.monitorDbUrl });
-		await db.connect();
+		const db = await connectMonitor(stack);
 		try {
 			const tables = await db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'pipeline_monitor' ORDER BY 1");
 			expect(tables.rows.map((r) => r.table_name)).toEqual([

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { Client } from 'pg';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
-import { launchStack, outputOf, type RunResult, type Stack } from '../support/stack/launch';
+import { connectMonitor, launchStack, outputOf, type RunResult, type Stack, stopAll } from '../support/stack/launch';
 import { historySeed, runLetters, stripOf, type HistoryPlan } from '../support/statusPage/history';
 import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
 
@@ -73,14 +73,10 @@ maybe('status page history from stored days in real n8n', () => {
 		});
 		url = stack.webhook('pipeline-monitor/status');
 		auth = `Basic ${Buffer.from(`${stack.secrets.statusUser}:${stack.secrets.statusPassword}`).toString('base64')}`;
-		db = new Client({ connectionString: stack.monitorDbUrl });
-		await db.connect();
+		db = await connectMonitor(stack);
 	}, 420_000);
 	afterAll(async () => {
-		await db?.end();
-		await stack?.stop();
-		await teams?.stop();
-		await sim?.stop();
+		await stopAll(db, stack, teams, sim);
 	}, 120_000);
 
 	it('before the first hourly run: the page says the history is not computed yet, shows no green it cannot know, and asks Airflow nothing', async () => {

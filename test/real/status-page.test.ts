@@ -14,9 +14,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { Client } from 'pg';
 import { executionsOf, scanExecutionData } from '../support/stack/executions';
-import { launchStack, type Stack } from '../support/stack/launch';
+import { connectMonitor, launchStack, type Stack } from '../support/stack/launch';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import { chromiumMissing, visitHtml, visitStatusPage } from '../support/statusPage/browser';
 import { REMOVE_HOSTILE_SQL, seedSql } from '../support/statusPage/fixtures';
@@ -46,8 +45,7 @@ maybe('status page workflow in real n8n', () => {
 		return { status: res.status, headers: res.headers, body: await res.text() };
 	}
 	async function sql<T = Record<string, unknown>>(text: string): Promise<T[]> {
-		const db = new Client({ connectionString: stack.monitorDbUrl });
-		await db.connect();
+		const db = await connectMonitor(stack);
 		try {
 			return (await db.query(text)).rows as T[];
 		} finally {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { start as startAirflow, type Simulator } from '../support/airflow/simulator';
 import type { SimRun } from '../support/airflow/world';
-import { launchStack, type Stack } from '../support/stack/launch';
+import { connectMonitor, launchStack, type Stack, stopAll } from '../support/stack/launch';
 import { startTeamsReceiver, type TeamsReceiver } from '../support/teams/receiver';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -111,15 +111,11 @@ maybe('status report in real n8n judges runs by the tick Airflow made them for (
 			seedSql,
 			publish: 'none',
 		});
-		db = new Client({ connectionString: stack.monitorDbUrl });
-		await db.connect();
+		db = await connectMonitor(stack);
 	}, 420_000);
 
 	afterAll(async () => {
-		await db?.end();
-		await stack?.stop();
-		await teams?.stop();
-		await sim?.stop();
+		await stopAll(db, stack, teams, sim);
 	}, 120_000);
 
 	it('backfill, cleared old run and stuck queued run are red; the zone-less DAG, the DST fold and the steady DAG are green', async () => {

@@ -7,6 +7,7 @@
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -192,4 +193,22 @@ export function outputOf(run: RunResult, nodeName: string, output = 0): Array<Re
 	const first = runs[0];
 	if (first.error) throw new Error(`node "${nodeName}" failed: ${first.error.message}`);
 	return (first.data?.main?.[output] ?? []).map((i) => i.json);
+}
+
+/** A client on the stack's monitor database (pipeline_monitor schema), connected. */
+export async function connectMonitor(stack: Pick<Stack, 'monitorDbUrl'>): Promise<Client> {
+	const db = new Client({ connectionString: stack.monitorDbUrl });
+	await db.connect();
+	return db;
+}
+
+/**
+ * A test file's teardown: the database client first, then the stack (n8n and Postgres), then the
+ * stand-ins (Airflow simulator, Teams receiver, model server) together. Any may be undefined (a
+ * beforeAll that failed half-way).
+ */
+export async function stopAll(db: Pick<Client, 'end'> | undefined, stack: Pick<Stack, 'stop'> | undefined, ...standIns: Array<{ stop(): Promise<unknown> } | undefined>): Promise<void> {
+	await db?.end().catch(() => undefined);
+	await stack?.stop();
+	await Promise.all(standIns.map((s) => s?.stop()));
 }
