@@ -11,11 +11,17 @@
  */
 import { DateTime } from 'luxon';
 import type { Light } from '../shared/items';
+import type { StripCounts } from './types';
 
 export type HistorySource = 'airflow' | 'n8n' | 'evaluation';
 
-/** One stored day of one pipeline (the columns of pipeline_monitor.pipeline_days). */
-export interface HistoryDay {
+/**
+ * One stored day of one pipeline (the columns of pipeline_monitor.pipeline_days). The counts
+ * (StripCounts): Airflow runs that started that day, the failed ones, and those neither failed nor
+ * succeeded; stored failure and warning events of that day; stored evaluations of that day, and
+ * the yellow ones (late, long-running, retried).
+ */
+export interface HistoryDay extends StripCounts {
 	pipeline: string;
 	/** local date (YYYY-MM-DD) in `timezone` */
 	day: string;
@@ -24,16 +30,6 @@ export interface HistoryDay {
 	light: Light | null;
 	/** where the worst light came from */
 	source: HistorySource | null;
-	/** Airflow runs that started that day, the failed ones, and those neither failed nor succeeded */
-	runs: number;
-	failed: number;
-	other: number;
-	/** stored failure and warning events of that day */
-	failures: number;
-	warnings: number;
-	/** stored evaluations of that day, and the yellow ones (late, long-running, retried) */
-	evaluations: number;
-	late: number;
 }
 
 /** An Airflow run item (the Airflow node's output): only these fields are read. */
