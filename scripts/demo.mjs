@@ -211,6 +211,9 @@ if (stack.workflowIds['airflow-failure-sweeper']) {
 	const db = new pg.Client({ connectionString: stack.monitorDbUrl });
 	await db.connect();
 	const q = async (sql) => (await db.query(sql)).rows;
+	// the failure reporter (every 5 s) cards what the callbacks and the sweeper stored: wait for it (at most a minute)
+	const undecided = async () => (await q("SELECT count(*)::int AS n FROM pipeline_monitor.events WHERE source = 'airflow' AND kind = 'failure' AND reported_at IS NULL AND suppressed_at IS NULL AND claims < 3"))[0].n;
+	for (const deadline = Date.now() + 60_000; (await undecided()) > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 1000));
 	const lights = await q('SELECT light, count(*)::int AS n FROM pipeline_monitor.lights GROUP BY light ORDER BY light');
 	const events = await q('SELECT kind, count(*)::int AS n, count(notified_at)::int AS carded FROM pipeline_monitor.events GROUP BY kind');
 	const counts = await q(`SELECT table_name, rows, delta, light FROM pipeline_monitor.row_counts WHERE measured_on = (SELECT max(measured_on) FROM pipeline_monitor.row_counts) ORDER BY table_name`);
