@@ -108,6 +108,20 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 		}
 	};
 
+	/**
+	 * An event once the failure reporter decided it (reported_at): a repeat grouped into an earlier
+	 * failure gets no card of its own (the digest lists it later), but is summarized and decided at once.
+	 */
+	const decided = async (eventKey: string, timeoutMs = 150_000) => {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const { rows } = await db.query('SELECT * FROM pipeline_monitor.events WHERE event_key = $1', [eventKey]);
+			if (rows[0]?.reported_at) return rows[0] as Record<string, unknown>;
+			if (Date.now() > deadline) throw new Error(`event ${eventKey} was not decided by the reporter within ${timeoutMs} ms: ${JSON.stringify(rows[0])}\n${stack.n8nLog().slice(-3000)}`);
+			await new Promise((r) => setTimeout(r, 300));
+		}
+	};
+
 	/** Newest execution ids of a workflow in n8n's own database (mode, status). */
 	const executions = async (workflowId: string) =>
 		(await n8nDb.query<{ id: string; mode: string; status: string }>('SELECT e.id::text AS id, e.mode, e.status FROM execution_entity e WHERE e."workflowId" = $1 ORDER BY e.id DESC', [workflowId])).rows;
@@ -219,7 +233,9 @@ maybe('the shipped workflows in n8n queue mode (Redis, webhook processor, 2 work
 		await stack.control('stopWorker', 1);
 		const chats = openai.chatRequests().length;
 		const b = await post({ ...body, run_id: 'manual__cache_b' });
-		const rowB = await reported(b.json.eventKey as string);
+		// B repeats A's fingerprint the same day: grouped into A, no card of its own (decided, not carded)
+		const rowB = await decided(b.json.eventKey as string);
+		expect(rowB.grouped_into).toBe(rowA.id);
 		expect(await waitForWorkerOf(reporterOf(rowB))).toBe(0);
 		expect(rowB).toMatchObject({ fingerprint: rowA.fingerprint, summarized_by: 'cache', summary: rowA.summary });
 		expect(openai.chatRequests().length).toBe(chats);

@@ -164,14 +164,23 @@ async function storedCliRun(env, workflowId, since) {
 export async function executeWorkflow(env, id, { timeoutMs = 300_000 } = {}) {
 	const home = ensureN8n();
 	const since = Date.now();
-	const child = spawn(node24Bin(home), [n8nBin(home), 'execute', `--id=${id}`, '--rawOutput'], { env: { ...env, N8N_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+	// A workflow that keeps no data of a successful run (the digest, escalation, sweeper: settings
+	// saveDataSuccessExecution "none") leaves nothing to read back when the output is cut short, so
+	// for this one CLI run it is told to keep it; its own settings are put back right after.
+	const restore = await keepSuccessfulRun(env, id);
+	let status;
 	let out = '';
 	let stderr = '';
-	child.stdout.on('data', (d) => (out += d.toString()));
-	child.stderr.on('data', (d) => (stderr = (stderr + d.toString()).slice(-20_000)));
-	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-	const status = await new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-	clearTimeout(timer);
+	try {
+		const child = spawn(node24Bin(home), [n8nBin(home), 'execute', `--id=${id}`, '--rawOutput'], { env: { ...env, N8N_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+		child.stdout.on('data', (d) => (out += d.toString()));
+		child.stderr.on('data', (d) => (stderr = (stderr + d.toString()).slice(-20_000)));
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		status = await new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+		clearTimeout(timer);
+	} finally {
+		await restore();
+	}
 	try {
 		return parseRawOutput(id, status, out, stderr);
 	} catch (error) {
@@ -179,6 +188,35 @@ export async function executeWorkflow(env, id, { timeoutMs = 300_000 } = {}) {
 		if (!stored) throw error;
 		return { status, result: stored, stderr };
 	}
+}
+
+/** Sets the workflow's saveDataSuccessExecution to "all" in n8n's database; resolves to a function that puts its settings back. */
+async function keepSuccessfulRun(env, workflowId) {
+	if (!env.DB_POSTGRESDB_HOST) return async () => {};
+	const { default: pg } = await import('pg');
+	const connect = async () => {
+		const client = new pg.Client({ host: env.DB_POSTGRESDB_HOST, port: Number(env.DB_POSTGRESDB_PORT), database: env.DB_POSTGRESDB_DATABASE, user: env.DB_POSTGRESDB_USER, password: env.DB_POSTGRESDB_PASSWORD });
+		await client.connect();
+		return client;
+	};
+	const client = await connect();
+	let original;
+	try {
+		const { rows } = await client.query('SELECT settings::text AS settings FROM workflow_entity WHERE id = $1', [workflowId]);
+		original = rows[0]?.settings;
+		if (!original || JSON.parse(original).saveDataSuccessExecution !== 'none') return async () => {};
+		await client.query(`UPDATE workflow_entity SET settings = jsonb_set(settings::jsonb, '{saveDataSuccessExecution}', '"all"')::json WHERE id = $1`, [workflowId]);
+	} finally {
+		await client.end();
+	}
+	return async () => {
+		const again = await connect();
+		try {
+			await again.query('UPDATE workflow_entity SET settings = $2::json WHERE id = $1', [workflowId, original]);
+		} finally {
+			await again.end();
+		}
+	};
 }
 
 /**
