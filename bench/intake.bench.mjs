@@ -7,6 +7,7 @@
 // The machine may be shared: the load average is printed with the figures.
 //
 //   npm run bench -- intake
+//   PM_BENCH_EXPRESSION_ENGINE=legacy npm run bench -- intake   (n8n's N8N_EXPRESSION_ENGINE, for comparison)
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,7 @@ const stack = await startStack({
 	teams: { webhookUrl: teams.workflowsUrl },
 	openai: { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unused' },
 	settings: { 'failure-reporter': { useModel: false }, 'n8n-error-collector': { useModel: false } },
+	extraEnv: process.env.PM_BENCH_EXPRESSION_ENGINE ? { N8N_EXPRESSION_ENGINE: process.env.PM_BENCH_EXPRESSION_ENGINE } : {},
 	log: (m) => process.stderr.write(m + '\n'),
 });
 const db = new pg.Client({ connectionString: stack.monitorDbUrl });
@@ -59,6 +61,7 @@ try {
 	// 0. one request at a time: what n8n's webhook path costs per request on this machine now
 	const single = [];
 	for (let i = 0; i < 20; i++) single.push((await post(JSON.stringify({ dag_id: 'warm_dag', run_id: 'manual__warm_0', state: 'success' }))).ms);
+	console.log(`n8n expression engine: ${process.env.PM_BENCH_EXPRESSION_ENGINE ?? "n8n's default (vm: an isolate per request)"}`);
 	line(null, 'one repeat at a time (20): p50 / max', `${Math.round(pct(single, 50))} / ${Math.round(Math.max(...single))} ms (load average ${loadavg()})`);
 
 	// 1. duplicate burst

@@ -3,13 +3,27 @@ import type { IDataObject, INodeType, INodeTypeDescription, IWebhookFunctions, I
 import { checkAirflowCallback, DEFAULT_MAX_BODY_BYTES } from '../logic/events/airflowCallback';
 import { DEFAULT_MAX_DEPTH, readJsonBody, tooLarge, type RawBodyResult } from '../logic/events/rawBody';
 import { RecentKeys } from '../logic/events/recentKeys';
-import { basicAuthMatches, FailureBackoff, headerValue, secretsEqual } from '../logic/shared/auth';
+import { basicAuthMatches, FailureBackoff, headerValue, secretsEqual, SharedRead } from '../logic/shared/auth';
 
 type Refusal = { status: number; body: IDataObject; headers?: Record<string, string> };
 
 /** Per n8n process and per path: the failure delay per client, and the event keys taken in lately. */
 const backoffs = new Map<string, FailureBackoff>();
 const recentKeys = new RecentKeys(5 * 60_000);
+/** The credential read once for the requests of the same 5 s (a rotated secret is read again at once). */
+const credentialReads = new SharedRead<Record<string, string>>(5_000);
+
+/**
+ * The webhook's path and method, as n8n's own Webhook node declares them: the expression template
+ * the editor reads, and (under n8n's `Symbol.for('n8n.webhookDescriptionResolvers')`, n8n 2.x)
+ * the same read done natively, so n8n finds the webhook of a request without running the
+ * template in an expression isolate each time. Older n8n versions ignore the symbol.
+ */
+function parameterField(name: string): { template: string; resolve: (parameters: Record<string, unknown>) => unknown } {
+	return { template: `={{$parameter["${name}"]}}`, resolve: (parameters) => parameters?.[name] };
+}
+const webhookFields = { httpMethod: parameterField('httpMethod'), path: parameterField('path') };
+const WEBHOOK_RESOLVERS = Symbol.for('n8n.webhookDescriptionResolvers');
 /** A body over the limit is read (and thrown away) up to this many bytes, then the connection is cut. */
 const DRAIN_MAX = 64 * 1024 * 1024;
 
@@ -86,14 +100,15 @@ async function authRefusal(ctx: IWebhookFunctions, req: Req, path: string): Prom
 	const wait = backoff.waitSeconds(client);
 	const realm = authentication === 'basicAuth' ? 'Basic realm="Pipeline Monitor", charset="UTF-8"' : 'Token realm="Pipeline Monitor"';
 	if (wait > 0) return { status: 429, headers: { 'retry-after': String(wait) }, body: { stored: false, error: 'too_many_failures', problem: `wait ${wait} s after repeated failed sign-ins`, hint: `Try again in ${wait} s with the right credentials.` } };
-	let ok: boolean;
-	if (authentication === 'basicAuth') {
-		const credential = await ctx.getCredentials<{ user: string; password: string }>('httpBasicAuth');
-		ok = basicAuthMatches(headerValue(req.headers, 'authorization'), credential.user, credential.password);
-	} else {
-		const credential = await ctx.getCredentials<{ name: string; value: string }>('httpHeaderAuth');
-		ok = secretsEqual(headerValue(req.headers, credential.name), credential.value);
-	}
+	const type = authentication === 'basicAuth' ? 'httpBasicAuth' : 'httpHeaderAuth';
+	const key = `${type}:${ctx.getNode().credentials?.[type]?.id ?? ctx.getNode().credentials?.[type]?.name ?? ''}`;
+	const read = () => ctx.getCredentials<Record<string, string>>(type);
+	const matches = (credential: Record<string, string>) =>
+		type === 'httpBasicAuth'
+			? basicAuthMatches(headerValue(req.headers, 'authorization'), credential.user, credential.password)
+			: secretsEqual(headerValue(req.headers, credential.name), credential.value);
+	// a mismatch against a kept read is checked once more against a fresh one (a secret just rotated)
+	const ok = matches(await credentialReads.get(key, read)) || matches(await credentialReads.get(key, read, { fresh: true }));
 	if (ok) {
 		backoff.succeed(client);
 		return null;
@@ -132,11 +147,12 @@ export class PipelineWebhook implements INodeType {
 		webhooks: [
 			{
 				name: 'default',
-				httpMethod: '={{$parameter["httpMethod"]}}',
+				httpMethod: webhookFields.httpMethod.template,
 				responseMode: 'responseNode',
-				path: '={{$parameter["path"]}}',
+				path: webhookFields.path.template,
 				isFullPath: true,
-			},
+				[WEBHOOK_RESOLVERS]: webhookFields,
+			} as INodeTypeDescription['webhooks'] extends (infer W)[] | undefined ? W : never,
 		],
 		properties: [
 			{

@@ -7,7 +7,7 @@ import { alertKeyOf, checkN8nError, errorShapeOf } from '../../../nodes/logic/ev
 import { jsonDepth, readJsonBody, valueDeeperThan } from '../../../nodes/logic/events/rawBody';
 import { RecentKeys } from '../../../nodes/logic/events/recentKeys';
 import { isSingleScriptOrAllowedMix, scriptMixOf } from '../../../nodes/logic/events/scripts';
-import { basicAuthMatches, basicAuthOf, FailureBackoff, secretsEqual } from '../../../nodes/logic/shared/auth';
+import { basicAuthMatches, basicAuthOf, FailureBackoff, secretsEqual, SharedRead } from '../../../nodes/logic/shared/auth';
 
 const NO_CT = { checkContentType: false };
 const bomb = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
@@ -79,6 +79,32 @@ describe('look-alike ids', () => {
 });
 
 describe('secrets and the failure delay', () => {
+	it('reads a credential once for the requests that arrive together, again after the TTL, on demand, and after a failed read', async () => {
+		const cache = new SharedRead<string>(5_000);
+		let reads = 0;
+		let secret = 'old';
+		const read = async () => {
+			reads++;
+			return secret;
+		};
+		const burst = await Promise.all(Array.from({ length: 200 }, () => cache.get('httpHeaderAuth:1', read, { now: 1_000 })));
+		expect(new Set(burst)).toEqual(new Set(['old']));
+		expect(reads).toBe(1);
+		secret = 'new';
+		expect(await cache.get('httpHeaderAuth:1', read, { now: 5_999 })).toBe('old');
+		expect(await cache.get('httpHeaderAuth:1', read, { now: 5_999, fresh: true })).toBe('new');
+		expect(await cache.get('httpHeaderAuth:1', read, { now: 6_000 })).toBe('new');
+		expect(reads).toBe(2);
+		expect(await cache.get('httpHeaderAuth:1', read, { now: 11_000 })).toBe('new');
+		expect(reads).toBe(3);
+		expect(await cache.get('httpHeaderAuth:2', read, { now: 11_000 })).toBe('new');
+		expect(reads).toBe(4);
+		// a failed read (the database away) is not kept: the next request reads again
+		await expect(cache.get('k', () => Promise.reject(new Error('db down')), { now: 20_000 })).rejects.toThrow('db down');
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(await cache.get('k', read, { now: 20_001 })).toBe('new');
+	});
+
 	it('compares secrets of any length through equal-length digests', () => {
 		expect(secretsEqual('s3cret-token', 's3cret-token')).toBe(true);
 		expect(secretsEqual('s3cret-toke', 's3cret-token')).toBe(false);
