@@ -3,10 +3,11 @@
 // Chromium, the way the Teams channel page of the local receiver draws it, and saves the
 // screenshot for the README: node scripts/render-cards.mjs [out.png] (default docs/img/teams-card.png).
 // Also, next to it: teams-card-phone.png (the same reports in the compact layout at 360 px) and
-// failure-card-{ko,en}-{360,1280}.png, a collector's failure card (the Airflow collector's columns
-// and its six buttons, what fixed it last time) in the compact layout on a phone and on a desktop.
+// failure-card-{ko,en}-{360,1280}.png, the failure reporter's red card (its columns, read from
+// workflows/failure-reporter.json, and its six buttons, what fixed it last time) in the compact layout on a phone and on a desktop.
 // Needs Debian's chromium at /usr/bin/chromium. Compiles the tools first (tsconfig.tools.json).
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -62,15 +63,10 @@ try {
 	if (phone.brokenWords.length) throw new Error(`words broken at 360 px: ${phone.brokenWords.join(', ')}`);
 	console.log(`saved ${path.relative(root, phoneOut)} (compact layout at 360 px)`);
 	// a failure card as the collectors post it (their columns and buttons), compact layout, both languages, phone and desktop
-	const columns = [
-		{ field: 'light', label: '', kind: 'status' },
-		{ field: 'pipeline', label: 'DAG', kind: 'text' },
-		{ field: 'taskId', label: 'Task', kind: 'text' },
-		{ field: 'tryNumber', label: 'Try', kind: 'number' },
-		{ field: 'summary', label: 'Summary', kind: 'text' },
-		{ field: 'suggestedAction', label: 'Suggested action', kind: 'text' },
-		{ field: 'lastFix', label: 'Last time', kind: 'text' },
-	];
+	const reporter = JSON.parse(fs.readFileSync(path.join(root, 'workflows', 'failure-reporter.json'), 'utf8'));
+	const redCard = reporter.nodes.find((n) => n.name === 'Post Red Card');
+	if (!redCard) throw new Error('workflows/failure-reporter.json has no "Post Red Card" node: update scripts/render-cards.mjs');
+	const columns = redCard.parameters.columns.column;
 	const failure = {
 		en: {
 			title: 'Airflow task failed',
@@ -90,7 +86,7 @@ try {
 	const urls = ['https://wiki.example.com/runbooks/orders', 'https://airflow.example.com/dags/orders_daily_load/grid?task_id=load_orders', 'https://status.example.com/', 'https://n8n.example.com/webhook/pipeline-monitor/action?a=acknowledge', 'https://n8n.example.com/webhook/pipeline-monitor/action?a=retry', 'https://n8n.example.com/webhook/pipeline-monitor/action?a=mute'];
 	for (const language of ['ko', 'en']) {
 		const f = failure[language];
-		const item = { light: 'red', pipeline: 'orders_daily_load', taskId: 'load_orders', tryNumber: 3, summary: f.summary, suggestedAction: f.suggestedAction, lastFix: f.lastFix, links: f.links.map((title, i) => ({ title, url: urls[i] })) };
+		const item = { light: 'red', pipeline: 'orders_daily_load', taskId: 'load_orders', runId: 'scheduled__2026-11-29T21:00:00+00:00', tryNumber: 3, summary: f.summary, suggestedAction: f.suggestedAction, lastFix: f.lastFix, links: f.links.map((title, i) => ({ title, url: urls[i] })) };
 		const message = buildMessages([item], { now, language, title: f.title, columns, overflow: 'truncate', reportUrl: 'https://status.example.com/', layout: 'compact' });
 		for (const width of [360, 1280]) {
 			rx.clear();

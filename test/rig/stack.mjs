@@ -374,7 +374,8 @@ export async function startStack(options) {
 			}),
 			...(options.extraWorkflows ?? []).map((wf) => ({ name: wf.id, wf })),
 		];
-		if (queue && options.runThroughWorkers) for (const w of workflows) w.wf = withTestRunWebhook(w.wf, Boolean(options.schedules?.[w.name]));
+		// the failure reporter's own schedule stays on: the tests wait for it to card what the intake stored
+		if (queue && options.runThroughWorkers) for (const w of workflows) w.wf = withTestRunWebhook(w.wf, Boolean(options.schedules?.[w.name]) || w.name === 'failure-reporter');
 		const publishMode = options.publish ?? 'webhooks';
 		// n8n 2.x runs an error workflow only when it is published; the failure reporter completes the
 		// collector's webhook (it reports what the webhook stored), so it is published with the webhooks
