@@ -26,6 +26,7 @@
 //   PM_BENCH_VARIANT=split (default: intake + reporter) | intake-alone (no reporter during the burst:
 //     the digest reports everything afterwards; the intake's own cost) | save-all (the intake keeps
 //     the data of its successful executions: the effect of saveDataSuccessExecution "none")
+//   PM_BENCH_EXPRESSION_ENGINE=legacy (n8n's N8N_EXPRESSION_ENGINE in every n8n process; default: n8n's own)
 //   PM_BENCH_RATE=60 PM_BENCH_SECONDS=10 PM_BENCH_DUP_SHARE=0.1 PM_BENCH_CONCURRENCY=10
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -61,6 +62,8 @@ const MODES = {
 	fault: { label: 'queue mode, 2 workers, faults', queue: { workers: 2, concurrency: CONCURRENCY } },
 };
 const VARIANT = process.env.PM_BENCH_VARIANT ?? 'split';
+// n8n's N8N_EXPRESSION_ENGINE for every n8n process (vm, n8n 2.x's default, when unset; legacy for comparison)
+const ENGINE = process.env.PM_BENCH_EXPRESSION_ENGINE ?? '';
 if (!['split', 'intake-alone', 'save-all'].includes(VARIANT)) throw new Error(`PM_BENCH_VARIANT: unknown "${VARIANT}"; known: split, intake-alone, save-all`);
 const modes = (process.env.PM_BENCH_MODES ?? Object.keys(MODES).join(',')).split(',').map((m) => m.trim());
 for (const m of modes) if (!MODES[m]) throw new Error(`PM_BENCH_MODES: unknown mode "${m}"; known: ${Object.keys(MODES).join(', ')}`);
@@ -109,7 +112,7 @@ function schedule(world, simUrl, tag) {
 
 async function runMode(key) {
 	const mode = MODES[key];
-	console.log(`\n--- ${mode.label} (${VARIANT}): ${RATE * SECONDS} distinct callbacks at ${RATE}/s + ${Math.round(DUP_SHARE * 100)} % duplicates; load average before start ${loadavg()}`);
+	console.log(`\n--- ${mode.label} (${VARIANT}${ENGINE ? `, N8N_EXPRESSION_ENGINE=${ENGINE}` : ''}): ${RATE * SECONDS} distinct callbacks at ${RATE}/s + ${Math.round(DUP_SHARE * 100)} % duplicates; load average before start ${loadavg()}`);
 	const sim = await start({ version: 'v2', dags: 36, runsPerDag: 14, spanMs: 14 * 86_400_000, failureRate: 0.1, seed: 20261122, auth: { users: { admin: 'admin' } } });
 	const teams = await startTeamsReceiver();
 	const model = await startOpenAiServer();
@@ -123,6 +126,7 @@ async function runMode(key) {
 		// the digest takes every unreported failure at once here (the collectors have settled by then)
 		settings: { 'failure-reporter': { useModel: false }, 'failure-digest': { graceMinutes: 0 } },
 		queue: mode.queue,
+		extraEnv: ENGINE ? { N8N_EXPRESSION_ENGINE: ENGINE } : {},
 		log: (m) => process.stderr.write(m + '\n'),
 	});
 	const db = new pg.Client({ connectionString: stack.monitorDbUrl });

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureN8n, node24Bin } from '../test/rig/ensure-n8n.mjs';
+import { redisServerBin } from '../test/rig/redis.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pm-test-'));
@@ -39,21 +40,45 @@ step('build', 'npm', ['run', 'build']);
 step('typecheck the demo and bench tools', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.tools.json', '--noEmit']);
 step('lint (n8n-node lint)', 'npm', ['run', 'lint']);
 step('scan (n8n community-package scanner rules)', 'npm', ['run', 'scan']);
-console.log('\n> jest (unit, workflow, real)');
-const jest = spawn(node24Bin(home), [path.join(root, 'node_modules/jest/bin/jest.js'), '--ci', ...process.argv.slice(2)], {
-	cwd: root,
-	stdio: 'inherit',
-	env: { ...process.env, TMPDIR: runTmp },
-});
+const jestArgs = process.argv.slice(2);
+let current = null;
+const runJest = (args, env) => {
+	const jest = spawn(node24Bin(home), [path.join(root, 'node_modules/jest/bin/jest.js'), '--ci', ...args], {
+		cwd: root,
+		stdio: 'inherit',
+		env: { ...process.env, TMPDIR: runTmp, ...env },
+	});
+	current = jest;
+	return new Promise((resolve) => jest.on('exit', (code, signal) => resolve({ code, signal })));
+};
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 	process.on(signal, () => {
-		jest.kill(signal);
+		current?.kill(signal);
 		// give jest and the rigs it started a moment to stop their servers, then clean up regardless
 		setTimeout(() => process.exit(130), 15_000).unref();
 	});
 }
-jest.on('exit', (code, signal) => {
+const finish = (name, { code, signal }) => {
+	if (code === 0) return;
 	cleanup();
-	if (code !== 0) console.error(`jest failed (${signal ?? `exit ${code}`})`);
+	console.error(`${name} failed (${signal ?? `exit ${code}`})`);
 	process.exit(code ?? 1);
-});
+};
+
+console.log('\n> jest (unit, workflow, real)');
+finish('jest', await runJest(jestArgs, {}));
+
+// The collector and report tests once more on n8n's queue mode (Redis, a webhook processor and two
+// workers; test/support/stack/launch.ts queueVariant), when the whole suite ran (no arguments) and
+// Redis is there: Debian's redis-server, which .ci/run installs as root.
+const QUEUE_FILES = ['test/real/collectors.test.ts', 'test/real/reports.test.ts'];
+if (jestArgs.length === 0) {
+	if (redisServerBin() || process.env.PM_REDIS_URL) {
+		console.log(`\n> jest in n8n queue mode (PM_REAL_QUEUE=1): ${QUEUE_FILES.join(', ')}`);
+		finish('jest in queue mode', await runJest(['-i', '--runTestsByPath', ...QUEUE_FILES], { PM_REAL_QUEUE: '1' }));
+	} else {
+		console.log('\n> jest in n8n queue mode: skipped, redis-server is not installed (as root: apt-get install -y redis-server)');
+	}
+}
+cleanup();
+process.exit(0);
