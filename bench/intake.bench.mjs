@@ -8,6 +8,8 @@
 //
 //   npm run bench -- intake
 //   PM_BENCH_EXPRESSION_ENGINE=legacy npm run bench -- intake   (n8n's N8N_EXPRESSION_ENGINE, for comparison)
+//   PM_BENCH_WEBHOOK_PROCESSORS=2 npm run bench -- intake      (n8n's queue mode: that many `n8n webhook`
+//     processors behind one port, one worker; needs redis-server)
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +30,10 @@ const line = (met, name, value, target) => {
 };
 const loadavg = () => os.loadavg().map((x) => x.toFixed(2)).join(' / ');
 
+const processors = Number(process.env.PM_BENCH_WEBHOOK_PROCESSORS ?? 0);
 const teams = await startTeamsReceiver({ rateLimit: false });
 const stack = await startStack({
+	queue: processors > 0 ? { workers: 1, webhookProcessors: processors } : undefined,
 	workflows: ['airflow-failure-collector', 'failure-reporter', 'n8n-error-collector'],
 	airflow: { baseUrl: 'http://127.0.0.1:9/', apiVersion: 'v2', authType: 'none' },
 	teams: { webhookUrl: teams.workflowsUrl },
@@ -40,7 +44,7 @@ const stack = await startStack({
 });
 const db = new pg.Client({ connectionString: stack.monitorDbUrl });
 await db.connect();
-const url = `${stack.n8nUrl}/webhook/pipeline-monitor/airflow-callback`;
+const url = `${stack.webhookUrl ?? stack.n8nUrl}/webhook/pipeline-monitor/airflow-callback`;
 const headers = { 'content-type': 'application/json', [stack.callbackHeader]: stack.secrets.callbackToken };
 
 async function post(text) {
@@ -61,7 +65,7 @@ try {
 	// 0. one request at a time: what n8n's webhook path costs per request on this machine now
 	const single = [];
 	for (let i = 0; i < 20; i++) single.push((await post(JSON.stringify({ dag_id: 'warm_dag', run_id: 'manual__warm_0', state: 'success' }))).ms);
-	console.log(`n8n expression engine: ${process.env.PM_BENCH_EXPRESSION_ENGINE ?? "n8n's default (vm: an isolate per request)"}`);
+	console.log(`n8n expression engine: ${process.env.PM_BENCH_EXPRESSION_ENGINE ?? "n8n's default (vm: an isolate per request)"}; ${processors > 0 ? `queue mode, ${processors} webhook processor(s), 1 worker` : 'one n8n process'}`);
 	line(null, 'one repeat at a time (20): p50 / max', `${Math.round(pct(single, 50))} / ${Math.round(Math.max(...single))} ms (load average ${loadavg()})`);
 
 	// 1. duplicate burst
@@ -72,9 +76,11 @@ try {
 	const { rows } = await db.query('SELECT count(*)::int AS n FROM pipeline_monitor.events WHERE run_id = $1', [runId]);
 	const ms = burst.map((r) => r.ms);
 	const stored = burst.filter((r) => r.status === 202 && r.answer?.stored === true).length;
-	const repeats = burst.filter((r) => r.status === 200 && r.answer?.stored === false).length;
+	// a repeat: 200 from the webhook node's own memory, or (another webhook processor's first copy, in
+	// queue mode) 202 {stored: false} from the workflow's insert that found the key stored
+	const repeats = burst.filter((r) => (r.status === 200 || r.status === 202) && r.answer?.stored === false).length;
 	console.log(`200 concurrent copies of one callback (load average 1/5/15 min before: ${before1}, after: ${loadavg()}; ${os.cpus().length} cores)`);
-	line(rows[0].n === 1 && stored === 1 && repeats === 199, 'rows stored / answers', `${rows[0].n} row; ${stored} x 202 stored, ${repeats} x 200 repeat, ${200 - stored - repeats} other`, 'exactly one row, all answered');
+	line(rows[0].n === 1 && stored === 1 && repeats === 199, 'rows stored / answers', `${rows[0].n} row; ${stored} x 202 stored, ${repeats} x repeat (stored: false), ${200 - stored - repeats} other`, 'exactly one row, all answered');
 	const tally = (list) => Object.entries(list.reduce((m, r) => ((m[r.status] = (m[r.status] ?? 0) + 1), m), {})).map(([k, v]) => `${k}: ${v}`).join(', ');
 	const odd = burst.find((r) => r.status !== 200 && r.status !== 202);
 	line(null, 'answers by status', `${tally(burst)}${odd ? `; e.g. ${odd.status} ${JSON.stringify(odd.answer).slice(0, 160)}` : ''}`);
