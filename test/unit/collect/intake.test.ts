@@ -8,6 +8,8 @@ import { jsonDepth, readJsonBody, valueDeeperThan } from '../../../nodes/logic/e
 import { RecentKeys } from '../../../nodes/logic/events/recentKeys';
 import { isSingleScriptOrAllowedMix, scriptMixOf } from '../../../nodes/logic/events/scripts';
 import { basicAuthMatches, basicAuthOf, FailureBackoff, secretsEqual, SharedRead } from '../../../nodes/logic/shared/auth';
+import { resolveWebhookDescriptionField, webhookDescriptionIsNativelyResolvable } from 'n8n-workflow';
+import { PipelineWebhook } from '../../../nodes/PipelineWebhook/PipelineWebhook.node';
 
 const NO_CT = { checkContentType: false };
 const bomb = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
@@ -75,6 +77,20 @@ describe('look-alike ids', () => {
 		if (!composed.ok || !decomposed.ok) return;
 		expect(decomposed.event.eventKey).toBe(composed.event.eventKey);
 		expect(decomposed.event.pipeline).toBe('caf\u00e9');
+	});
+});
+
+describe('the webhook found without an expression isolate', () => {
+	it("declares path and method so that n8n's own resolver reads them from the parameters, as for its Webhook node", () => {
+		const [hook] = new PipelineWebhook().description.webhooks!;
+		expect(webhookDescriptionIsNativelyResolvable(hook)).toBe(true);
+		const node = { parameters: { httpMethod: 'POST', path: 'pipeline-monitor/airflow-callback', authentication: 'headerAuth', options: { binaryData: true } } };
+		expect(resolveWebhookDescriptionField(node, hook, 'path')).toEqual({ resolved: true, value: 'pipeline-monitor/airflow-callback' });
+		expect(resolveWebhookDescriptionField(node, hook, 'httpMethod')).toEqual({ resolved: true, value: 'POST' });
+		// a parameter the user made an expression still goes to n8n's engine, as the template says
+		expect(resolveWebhookDescriptionField({ parameters: { ...node.parameters, path: '={{ "x" }}' } }, hook, 'path')).toEqual({ resolved: false });
+		expect(hook.path).toBe('={{$parameter["path"]}}');
+		expect(hook.httpMethod).toBe('={{$parameter["httpMethod"]}}');
 	});
 });
 
