@@ -160,7 +160,8 @@ maybe('report workflows in-process (credentialed nodes canned)', () => {
 			{ table: 'shop.items', rows: 42, latest_epoch: Math.floor(Date.now() / 1000) - 3 * 3600, latest_local: null, error: null, error_code: null },
 			{ table: 'shop.notes', rows: null, latest_epoch: null, latest_local: null, error: 'timestamp column note of table shop.notes holds no timestamps (type varchar)', error_code: 'freshness_failed' },
 		]);
-		const day = (d: number) => new Date(Date.now() - d * 86400_000).toISOString().slice(0, 10);
+		// days in Asia/Seoul, as the workflow judges them (from 15:00 UTC the UTC date is Seoul's yesterday)
+		const day = (d: number) => new Date(Date.now() + 9 * 3600_000 - d * 86400_000).toISOString().slice(0, 10);
 		stub(wf, 'Load history', Array.from({ length: 10 }, (_, k) => ({ table: 'dw.orders', date: day(10 - k), rows: 1000 + 100 * k })));
 		stub(wf, 'Store row counts', [{ countsStored: 1 }]);
 		noSend(wf);
