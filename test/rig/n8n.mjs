@@ -125,23 +125,23 @@ function parseRawOutput(id, status, out, stderr) {
 	return { status, result: parsed, stderr };
 }
 
+/** A connected client on n8n's own database, from the n8n environment (DB_POSTGRESDB_*). */
+async function n8nDbClient(env) {
+	const { default: pg } = await import('pg');
+	const client = new pg.Client({ host: env.DB_POSTGRESDB_HOST, port: Number(env.DB_POSTGRESDB_PORT), database: env.DB_POSTGRESDB_DATABASE, user: env.DB_POSTGRESDB_USER, password: env.DB_POSTGRESDB_PASSWORD });
+	await client.connect();
+	return client;
+}
+
 /**
  * The newest `n8n execute` run of a workflow as n8n stored it (execution_data, in flatted form),
  * for when --rawOutput came out cut short: n8n prints it through an asynchronous logger and then
  * calls process.exit(), which can drop the end of a large output.
  */
 async function storedCliRun(env, workflowId, since) {
-	const { default: pg } = await import('pg');
 	const { createRequire } = await import('node:module');
 	const flatted = createRequire(path.join(ensureN8n(), 'node_modules', 'n8n', 'package.json'))('flatted');
-	const client = new pg.Client({
-		host: env.DB_POSTGRESDB_HOST,
-		port: Number(env.DB_POSTGRESDB_PORT),
-		database: env.DB_POSTGRESDB_DATABASE,
-		user: env.DB_POSTGRESDB_USER,
-		password: env.DB_POSTGRESDB_PASSWORD,
-	});
-	await client.connect();
+	const client = await n8nDbClient(env);
 	try {
 		const { rows } = await client.query(
 			`SELECT e.status, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id
@@ -193,13 +193,7 @@ export async function executeWorkflow(env, id, { timeoutMs = 300_000 } = {}) {
 /** Sets the workflow's saveDataSuccessExecution to "all" in n8n's database; resolves to a function that puts its settings back. */
 async function keepSuccessfulRun(env, workflowId) {
 	if (!env.DB_POSTGRESDB_HOST) return async () => {};
-	const { default: pg } = await import('pg');
-	const connect = async () => {
-		const client = new pg.Client({ host: env.DB_POSTGRESDB_HOST, port: Number(env.DB_POSTGRESDB_PORT), database: env.DB_POSTGRESDB_DATABASE, user: env.DB_POSTGRESDB_USER, password: env.DB_POSTGRESDB_PASSWORD });
-		await client.connect();
-		return client;
-	};
-	const client = await connect();
+	const client = await n8nDbClient(env);
 	let original;
 	try {
 		const { rows } = await client.query('SELECT settings::text AS settings FROM workflow_entity WHERE id = $1', [workflowId]);
@@ -210,7 +204,7 @@ async function keepSuccessfulRun(env, workflowId) {
 		await client.end();
 	}
 	return async () => {
-		const again = await connect();
+		const again = await n8nDbClient(env);
 		try {
 			await again.query('UPDATE workflow_entity SET settings = $2::json WHERE id = $1', [workflowId, original]);
 		} finally {
@@ -225,11 +219,9 @@ async function keepSuccessfulRun(env, workflowId) {
  * gives ({ data: { resultData } }); status 0 for success, 1 otherwise.
  */
 export async function executeThroughWorker(env, id, webhookUrl, { timeoutMs = 300_000 } = {}) {
-	const { default: pg } = await import('pg');
 	const { createRequire } = await import('node:module');
 	const flatted = createRequire(path.join(ensureN8n(), 'node_modules', 'n8n', 'package.json'))('flatted');
-	const client = new pg.Client({ host: env.DB_POSTGRESDB_HOST, port: Number(env.DB_POSTGRESDB_PORT), database: env.DB_POSTGRESDB_DATABASE, user: env.DB_POSTGRESDB_USER, password: env.DB_POSTGRESDB_PASSWORD });
-	await client.connect();
+	const client = await n8nDbClient(env);
 	try {
 		const newest = async () => Number((await client.query('SELECT coalesce(max(id), 0)::int AS n FROM execution_entity WHERE "workflowId" = $1', [id])).rows[0].n);
 		const before = await newest();
